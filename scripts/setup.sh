@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages dexvlg builds against (run as root on Debian 12), then configures and
+# builds the project into ./build. Safe to run again: apt-get and CMake only do what is missing.
+#
+#   bash scripts/setup.sh            # install + build (Release)
+#   DEXVLG_SKIP_APT=1 bash scripts/setup.sh   # build only
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+packages=(
+  build-essential cmake ninja-build pkg-config clang-format git
+  libeigen3-dev            # linear algebra
+  libmujoco-dev libqhull-dev  # MJCF parsing, kinematic reference, physics
+  nlohmann-json3-dev       # hand specs and other JSON files
+  libcli11-dev             # command line
+  libtbb-dev               # threads
+  libpng-dev               # PNG pictures
+  libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
+)
+
+if [[ "${DEXVLG_SKIP_APT:-0}" != "1" ]]; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo_cmd=""
+    [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+    echo "[setup] installing: ${missing[*]}"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+build_type=${DEXVLG_BUILD_TYPE:-Release}
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DDEXVLG_WERROR=ON
+cmake --build build -j "$(nproc)"

@@ -1,0 +1,45 @@
+#include "hand/hand_model.h"
+
+#include <algorithm>
+
+namespace dexvlg {
+
+int HandModel::LinkIndex(const std::string& link_name) const {
+  for (int i = 0; i < num_links(); ++i) {
+    if (links[i].name == link_name) return i;
+  }
+  return -1;
+}
+
+int HandModel::JointIndex(const std::string& joint_name) const {
+  for (int i = 0; i < nq(); ++i) {
+    if (joints[i].name == joint_name) return i;
+  }
+  return -1;
+}
+
+int HandModel::ContactIndex(const std::string& contact_name) const {
+  for (size_t i = 0; i < contacts.size(); ++i) {
+    if (contacts[i].name == contact_name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<double> HandModel::MidJoints() const {
+  std::vector<double> q(nq(), 0.0);
+  for (int j = 0; j < nq(); ++j) {
+    if (joints[j].limited) q[j] = 0.5 * (joints[j].lower + joints[j].upper);
+  }
+  return q;
+}
+
+std::vector<double> HandModel::RestJoints() const {
+  std::vector<double> q(nq(), 0.0);
+  for (int j = 0; j < nq(); ++j) {
+    q[j] = joints[j].ref;
+    if (joints[j].limited) q[j] = std::clamp(q[j], joints[j].lower, joints[j].upper);
+  }
+  return q;
+}
+
+}  // namespace dexvlg

@@ -1,0 +1,155 @@
+#include "hand/kinematics.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/demand.h"
+
+namespace dexvlg {
+namespace {
+
+using RowMat3 = Eigen::Matrix<double, 3, 3, Eigen::RowMajor>;
+using MapMat3 = Eigen::Map<RowMat3>;
+using MapConstMat3 = Eigen::Map<const RowMat3>;
+using MapVec3 = Eigen::Map<Vec3>;
+using MapConstVec3 = Eigen::Map<const Vec3>;
+
+// Rodrigues' formula for a unit axis.
+inline Mat3 Rotation(const Vec3& axis, double angle) {
+  const double s = std::sin(angle), c = std::cos(angle), t = 1.0 - c;
+  const double x = axis.x(), y = axis.y(), z = axis.z();
+  Mat3 R;
+  R << t * x * x + c, t * x * y - s * z, t * x * z + s * y,  //
+      t * x * y + s * z, t * y * y + c, t * y * z - s * x,   //
+      t * x * z - s * y, t * y * z + s * x, t * z * z + c;
+  return R;
+}
+
+}  // namespace
+
+KinematicsData::KinematicsData(const HandModel& model, int capacity)
+    : capacity_(capacity), num_links_(model.num_links()), nq_(model.nq()) {
+  DEXVLG_DEMAND(capacity >= 0, "capacity: expected >= 0, got " << capacity);
+  R_.assign(static_cast<size_t>(capacity) * num_links_ * 9, 0.0);
+  p_.assign(static_cast<size_t>(capacity) * num_links_ * 3, 0.0);
+  axis_.assign(static_cast<size_t>(capacity) * nq_ * 3, 0.0);
+  anchor_.assign(static_cast<size_t>(capacity) * nq_ * 3, 0.0);
+}
+
+void ForwardKinematics(const HandModel& model, const double* poses, int begin, int end,
+                       KinematicsData& data) {
+  DEXVLG_DEMAND(0 <= begin && begin <= end && end <= data.capacity(),
+                "pose range: expected within [0, " << data.capacity() << "], got [" << begin
+                                                   << ", " << end << ")");
+  const int stride = model.pose_size();
+  const int num_links = model.num_links();
+  for (int b = begin; b < end; ++b) {
+    const double* x = poses + static_cast<size_t>(b) * stride;
+    const double* q = x + 7;
+    // root: the free pose of the hand
+    {
+      Eigen::Quaterniond quat(x[3], x[4], x[5], x[6]);
+      const double norm = quat.norm();
+      DEXVLG_DEMAND(norm > 1e-12, "pose " << b << ": quaternion has zero norm");
+      quat.coeffs() /= norm;
+      MapMat3(data.R(b, 0)) = quat.toRotationMatrix();
+      MapVec3(data.p(b, 0)) = MapConstVec3(x);
+    }
+    for (int l = 1; l < num_links; ++l) {
+      const Link& link = model.links[l];
+      MapConstMat3 R_parent(data.R(b, link.parent));
+      MapConstVec3 p_parent(data.p(b, link.parent));
+      Mat3 R = R_parent * link.R_PL;
+      Vec3 p = p_parent + R_parent * link.p_PL;
+      for (int j = link.first_joint; j < link.first_joint + link.num_joints; ++j) {
+        const Joint& joint = model.joints[j];
+        const Vec3 anchor = p + R * joint.pos_L;
+        const Vec3 axis = R * joint.axis_L;
+        MapVec3(data.anchor(b, j)) = anchor;
+        MapVec3(data.axis(b, j)) = axis;
+        const double value = q[j] - joint.ref;
+        if (joint.type == JointType::kHinge) {
+          R = R * Rotation(joint.axis_L, value);
+          p = anchor - R * joint.pos_L;
+        } else {
+          p += axis * value;
+        }
+      }
+      MapMat3(data.R(b, l)) = R;
+      MapVec3(data.p(b, l)) = p;
+    }
+  }
+}
+
+void PointPosition(const KinematicsData& data, int b, const LinkPoint& point, double* p_O) {
+  MapVec3 out(p_O);
+  out = MapConstVec3(data.p(b, point.link)) + MapConstMat3(data.R(b, point.link)) * point.p_L;
+}
+
+void PointJacobian(const HandModel& model, const KinematicsData& data, int b, int link,
+                   const double* p_O, double* J) {
+  const int dof = model.dof();
+  std::memset(J, 0, sizeof(double) * 3 * dof);
+  const Vec3 p = MapConstVec3(p_O);
+  const Vec3 r = p - MapConstVec3(data.root(b));
+  // translation: identity; rotation: ω x r = -[r]x ω
+  for (int i = 0; i < 3; ++i) J[i * dof + i] = 1.0;
+  J[0 * dof + 4] = r.z();
+  J[0 * dof + 5] = -r.y();
+  J[1 * dof + 3] = -r.z();
+  J[1 * dof + 5] = r.x();
+  J[2 * dof + 3] = r.y();
+  J[2 * dof + 4] = -r.x();
+  for (int j : model.links[link].chain_joints) {
+    const Vec3 axis = MapConstVec3(data.axis(b, j));
+    Vec3 col;
+    if (model.joints[j].type == JointType::kHinge) {
+      col = axis.cross(p - MapConstVec3(data.anchor(b, j)));
+    } else {
+      col = axis;
+    }
+    J[0 * dof + 6 + j] = col.x();
+    J[1 * dof + 6 + j] = col.y();
+    J[2 * dof + 6 + j] = col.z();
+  }
+}
+
+void PointsWithJacobians(const HandModel& model, const KinematicsData& data, int b,
+                         const LinkPoint* points, int n, double* p_O, double* J) {
+  const int dof = model.dof();
+  for (int i = 0; i < n; ++i) {
+    PointPosition(data, b, points[i], p_O + 3 * i);
+    if (J != nullptr) {
+      PointJacobian(model, data, b, points[i].link, p_O + 3 * i, J + static_cast<size_t>(i) * 3 * dof);
+    }
+  }
+}
+
+void ContactFrames(const HandModel& model, const KinematicsData& data, int b, const int* contacts,
+                   int n, double* p_O, double* n_O, double* J) {
+  const int dof = model.dof();
+  for (int i = 0; i < n; ++i) {
+    const ContactCandidate& c = model.contacts[contacts[i]];
+    MapConstMat3 R(data.R(b, c.link));
+    MapVec3(p_O + 3 * i) = MapConstVec3(data.p(b, c.link)) + R * c.p_L;
+    if (n_O != nullptr) MapVec3(n_O + 3 * i) = R * c.n_L;
+    if (J != nullptr) {
+      PointJacobian(model, data, b, c.link, p_O + 3 * i, J + static_cast<size_t>(i) * 3 * dof);
+    }
+  }
+}
+
+std::vector<double> PoseRow(const HandModel& model, const Vec3& t, const double* quat_wxyz,
+                            const std::vector<double>& q) {
+  DEXVLG_DEMAND(static_cast<int>(q.size()) == model.nq(),
+                "joint vector: expected " << model.nq() << " values, got " << q.size());
+  std::vector<double> row(model.pose_size());
+  row[0] = t.x();
+  row[1] = t.y();
+  row[2] = t.z();
+  for (int i = 0; i < 4; ++i) row[3 + i] = quat_wxyz[i];
+  for (int j = 0; j < model.nq(); ++j) row[7 + j] = q[j];
+  return row;
+}
+
+}  // namespace dexvlg
