@@ -29,8 +29,8 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
       out << " (" << std::fixed << std::setprecision(0) << p[0] * 1e3 << "," << p[1] * 1e3 << ","
           << p[2] * 1e3 << ")";
     }
-    out << std::setprecision(1) << "\n          self-collision clearance "
-        << self.distance * 1e3 << " mm";
+    out << std::setprecision(1) << "\n          self-collision clearance " << self.distance * 1e3
+        << " mm";
     if (self.link_a >= 0) {
       out << " (" << hand.links[self.link_a].name << " vs " << hand.links[self.link_b].name << ")";
     }
@@ -49,7 +49,8 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
     for (int i = 3; i < 7; ++i) x[i] = n01(rng);
     for (int j = 0; j < hand.nq(); ++j) {
       const Joint& jt = hand.joints[j];
-      std::uniform_real_distribution<double> u(jt.limited ? jt.lower : -1, jt.limited ? jt.upper : 1);
+      std::uniform_real_distribution<double> u(jt.limited ? jt.lower : -1,
+                                               jt.limited ? jt.upper : 1);
       x[7 + j] = u(rng);
     }
   }
@@ -61,12 +62,14 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
   for (int b = 0; b < batch; ++b) {
     ContactFrames(hand, batch_data, b, hand.wrap.data(), k, p.data(), nullptr, J.data());
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "\n== kinematics throughput (1 thread) ==\n  FK + " << k
       << " contact Jacobians: " << std::fixed << std::setprecision(0) << secs / batch * 1e9
       << " ns per configuration (" << batch / secs << " configurations/s)\n";
   out.unsetf(std::ios::fixed);
-  out << "\nNext: `dexvlg hand info|fk|spec --help`; grasp synthesis arrives with the synth stage.\n";
+  out << "\nNext: `dexvlg hand info|fk|spec --help`; grasp synthesis arrives with the synth "
+         "stage.\n";
   return true;
 }
 

@@ -36,10 +36,10 @@ void PrintHandInfo(const HandModel& hand, bool as_json, std::ostream& out) {
     return;
   }
   out << "hand " << hand.name << "\n  mjcf: " << hand.mjcf_path << "\n  spec: " << hand.spec_path
-      << "\n  root: " << hand.links[0].name << " (free 6-DoF pose)\n  " << hand.nq()
-      << " joints, " << hand.num_links() << " links, " << hand.geoms.size()
-      << " collision geoms, " << hand.surface_points.size() << " surface samples, "
-      << hand.self_pairs.size() << " self-collision pairs\n\n";
+      << "\n  root: " << hand.links[0].name << " (free 6-DoF pose)\n  " << hand.nq() << " joints, "
+      << hand.num_links() << " links, " << hand.geoms.size() << " collision geoms, "
+      << hand.surface_points.size() << " surface samples, " << hand.self_pairs.size()
+      << " self-collision pairs\n\n";
   out << "  #   joint          link             type    range (rad or m)\n";
   for (int j = 0; j < hand.nq(); ++j) {
     const Joint& jt = hand.joints[j];
@@ -56,13 +56,14 @@ void PrintHandInfo(const HandModel& hand, bool as_json, std::ostream& out) {
   }
   out << "\n  contact candidates (link frame, m):\n";
   for (const ContactCandidate& c : hand.contacts) {
-    out << "    " << std::left << std::setw(16) << c.name << std::setw(16) << hand.links[c.link].name
-        << std::right << std::fixed << std::setprecision(4) << " p=(" << c.p_L.x() << ", "
-        << c.p_L.y() << ", " << c.p_L.z() << ") n=(" << std::setprecision(2) << c.n_L.x() << ", "
-        << c.n_L.y() << ", " << c.n_L.z() << ")\n";
+    out << "    " << std::left << std::setw(16) << c.name << std::setw(16)
+        << hand.links[c.link].name << std::right << std::fixed << std::setprecision(4) << " p=("
+        << c.p_L.x() << ", " << c.p_L.y() << ", " << c.p_L.z() << ") n=(" << std::setprecision(2)
+        << c.n_L.x() << ", " << c.n_L.y() << ", " << c.n_L.z() << ")\n";
     out.unsetf(std::ios::fixed);
   }
-  for (const auto& [label, set] : {std::pair{"wrap ", &hand.wrap}, std::pair{"pinch", &hand.pinch}}) {
+  for (const auto& [label, set] :
+       {std::pair{"wrap ", &hand.wrap}, std::pair{"pinch", &hand.pinch}}) {
     out << "  " << label << " set (" << set->size() << "):";
     for (int ci : *set) out << " " << hand.contacts[ci].name;
     out << "\n";
@@ -87,7 +88,8 @@ std::vector<double> PresetJoints(const HandModel& hand, const std::string& prese
     for (int j = 0; j < hand.nq(); ++j) {
       const Joint& jt = hand.joints[j];
       if (!jt.limited) continue;
-      q[j] = preset == "open" ? std::clamp(0.0, jt.lower, jt.upper) : jt.lower + 0.8 * (jt.upper - jt.lower);
+      q[j] = preset == "open" ? std::clamp(0.0, jt.lower, jt.upper)
+                              : jt.lower + 0.8 * (jt.upper - jt.lower);
     }
   }
   return q;
@@ -128,7 +130,8 @@ Status PrintHandFk(const HandModel& hand, const FkOptions& options, std::ostream
     const int ci = static_cast<int>(c);
     double p[3], n[3];
     ContactFrames(hand, data, 0, &ci, 1, p, n, nullptr);
-    j["contacts"].push_back({{"name", hand.contacts[c].name}, {"pos", {p[0], p[1], p[2]}},
+    j["contacts"].push_back({{"name", hand.contacts[c].name},
+                             {"pos", {p[0], p[1], p[2]}},
                              {"normal", {n[0], n[1], n[2]}}});
   }
   if (options.as_json) {

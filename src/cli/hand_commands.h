@@ -18,9 +18,9 @@ void PrintHandInfo(const HandModel& hand, bool as_json, std::ostream& out);
 
 /// Options of `hand fk`.
 struct FkOptions {
-  std::vector<double> q;      ///< explicit joint values (nq), or empty
-  std::string preset = "rest";///< "rest", "mid", "open" or "closed" when q is empty
-  std::vector<double> pose;   ///< x y z qw qx qy qz, or empty for identity
+  std::vector<double> q;        ///< explicit joint values (nq), or empty
+  std::string preset = "rest";  ///< "rest", "mid", "open" or "closed" when q is empty
+  std::vector<double> pose;     ///< x y z qw qx qy qz, or empty for identity
   bool as_json = false;
 };
 

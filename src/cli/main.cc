@@ -55,8 +55,9 @@ int main(int argc, char** argv) {
 
   std::string spec_out;
   auto* spec = hand_cmd->add_subcommand(
-      "spec", "Write the hand spec (contacts, wrap/pinch sets, self-collision pairs) as JSON; "
-              "for a bare MJCF this is the derived spec, ready to edit");
+      "spec",
+      "Write the hand spec (contacts, wrap/pinch sets, self-collision pairs) as JSON; "
+      "for a bare MJCF this is the derived spec, ready to edit");
   spec->add_option("--hand", hand_path, "Hand spec (.json) or MJCF (.xml); default: built-in");
   spec->add_option("--out", spec_out, "Output file (default: standard output)");
 

@@ -23,12 +23,11 @@ namespace internal {
 
 /// DEXVLG_DEMAND(cond, msg): checks a precondition; `msg` may use `<<`, e.g.
 /// DEXVLG_DEMAND(q.size() == n, "joint vector: expected " << n << ", got " << q.size()).
-#define DEXVLG_DEMAND(cond, msg)                                                  \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      std::ostringstream dexvlg_demand_stream_;                                   \
-      dexvlg_demand_stream_ << msg;                                               \
-      ::dexvlg::internal::FailDemand(#cond, dexvlg_demand_stream_.str(), __FILE__, \
-                                     __LINE__);                                   \
-    }                                                                             \
+#define DEXVLG_DEMAND(cond, msg)                                                              \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
+      std::ostringstream dexvlg_demand_stream_;                                               \
+      dexvlg_demand_stream_ << msg;                                                           \
+      ::dexvlg::internal::FailDemand(#cond, dexvlg_demand_stream_.str(), __FILE__, __LINE__); \
+    }                                                                                         \
   } while (false)

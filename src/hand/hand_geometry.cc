@@ -122,13 +122,18 @@ double GeomSignedDistance(const CollisionGeom& g, const Vec3& p, Vec3* grad_out)
       break;
     }
     case GeomType::kEllipsoid: {
-      // first-order: (|p/r| - 1) scaled by the gradient magnitude of |p/r|
-      const Vec3 u = p.cwiseQuotient(g.size);
-      const double k0 = u.norm();
-      const Vec3 v = u.cwiseQuotient(g.size);
-      const double k1 = v.norm();
-      grad = SafeNormal(v, Vec3::UnitZ());
-      d = k1 > 1e-15 ? (k0 - 1.0) * k0 / k1 : -g.size.minCoeff();
+      // first-order distance (k0 - 1) k0 / k1 with k0 = |p/r|, k1 = |p/r^2|, and its exact gradient
+      const Vec3 inv2 = g.size.cwiseProduct(g.size).cwiseInverse();
+      const Vec3 v = p.cwiseProduct(inv2);  // p / r^2
+      const Vec3 w = v.cwiseProduct(inv2);  // p / r^4
+      const double k0 = std::sqrt(p.dot(v)), k1 = v.norm();
+      if (k0 < 1e-12 || k1 < 1e-15) {
+        grad = Vec3::UnitZ();
+        d = -g.size.minCoeff();
+        break;
+      }
+      d = (k0 - 1.0) * k0 / k1;
+      grad = ((2 * k0 - 1) * (v / k0) * k1 - (k0 * k0 - k0) * (w / k1)) / (k1 * k1);
       break;
     }
     case GeomType::kMesh:
@@ -153,10 +158,13 @@ std::vector<Vec3> GeomSurfaceSamples(const CollisionGeom& g, double spacing) {
     }
     return pts;
   };
-  auto count = [&](double area) { return std::max(4, static_cast<int>(std::ceil(area / (spacing * spacing)))); };
+  auto count = [&](double area) {
+    return std::max(4, static_cast<int>(std::ceil(area / (spacing * spacing))));
+  };
   switch (g.type) {
     case GeomType::kSphere:
-      for (const Vec3& u : fibonacci(count(4 * kPi * g.size[0] * g.size[0]))) out.push_back(u * g.size[0]);
+      for (const Vec3& u : fibonacci(count(4 * kPi * g.size[0] * g.size[0])))
+        out.push_back(u * g.size[0]);
       break;
     case GeomType::kEllipsoid: {
       const double r = g.size.maxCoeff();
@@ -216,10 +224,12 @@ std::vector<Vec3> GeomSurfaceSamples(const CollisionGeom& g, double spacing) {
     }
     case GeomType::kMesh:
       for (const auto& f : g.hull_faces) {
-        const Vec3 &a = g.hull_vertices[f[0]], &b = g.hull_vertices[f[1]], &c = g.hull_vertices[f[2]];
+        const Vec3 &a = g.hull_vertices[f[0]], &b = g.hull_vertices[f[1]],
+                   &c = g.hull_vertices[f[2]];
         const double area = 0.5 * (b - a).cross(c - a).norm();
         const int n = std::max(1, static_cast<int>(std::ceil(std::sqrt(2 * area) / spacing)));
-        // barycentric grid with n subdivisions per edge; vertices and edges are shared, which is fine
+        // barycentric grid with n subdivisions per edge; vertices and edges are shared, which is
+        // fine
         for (int i = 0; i <= n; ++i) {
           for (int k = 0; k <= n - i; ++k) {
             out.push_back(a + (b - a) * (double(i) / n) + (c - a) * (double(k) / n));
@@ -344,7 +354,8 @@ SelfDistance SelfCollisionDistance(const HandModel& model, const KinematicsData&
     std::fill(grad, grad + dof, 0.0);
     if (best.point < 0) return best;
     DEXVLG_DEMAND(dof <= 64, "hand has " << dof << " pose dofs; at most 64 supported");
-    // d = sdf_b(p_a): moving the point along J_a raises d by g.J_a; moving link b lowers it by g.J_b
+    // d = sdf_b(p_a): moving the point along J_a raises d by g.J_a; moving link b lowers it by
+    // g.J_b
     double Ja[3 * 64], Jb[3 * 64];
     PointJacobian(model, data, b, best.link_a, best_point.data(), Ja);
     PointJacobian(model, data, b, best.link_b, best_point.data(), Jb);

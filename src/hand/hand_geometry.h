@@ -20,8 +20,8 @@ std::vector<Vec3> GeomSurfaceSamples(const CollisionGeom& geom, double spacing);
 /// Result of a signed-distance query against the hand.
 struct HandDistance {
   double distance = std::numeric_limits<double>::infinity();  ///< m, negative inside the hand
-  int link = -1;                                               ///< closest link (-1: none)
-  int geom = -1;                                               ///< closest geom
+  int link = -1;                                              ///< closest link (-1: none)
+  int geom = -1;                                              ///< closest geom
   Vec3 grad_O = Vec3::Zero();  ///< d distance / d p_O, unit, object frame
 };
 
@@ -45,7 +45,7 @@ struct SelfDistance {
   double distance = std::numeric_limits<double>::infinity();  ///< m, negative when penetrating
   int link_a = -1;  ///< link whose surface point is closest to link_b's geometry
   int link_b = -1;
-  int point = -1;   ///< index into model.surface_points
+  int point = -1;  ///< index into model.surface_points
 };
 
 /// Closest approach between links la and lb in pose b (surface samples of each against the other).

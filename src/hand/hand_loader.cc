@@ -122,7 +122,8 @@ Status FillHull(const mjModel* m, int mesh, const std::string& label, CollisionG
   for (auto& f : faces) {
     for (int& v : f) {
       if (v < 0 || v >= vert_num) {
-        return Error{label + ": mesh '" + MjName(m, mjOBJ_MESH, mesh) + "' has a corrupt convex hull"};
+        return Error{label + ": mesh '" + MjName(m, mjOBJ_MESH, mesh) +
+                     "' has a corrupt convex hull"};
       }
       auto [it, inserted] = remap.emplace(v, static_cast<int>(remap.size()));
       if (inserted) {
@@ -136,7 +137,8 @@ Status FillHull(const mjModel* m, int mesh, const std::string& label, CollisionG
   for (const Vec3& v : g->hull_vertices) centroid += v;
   centroid /= std::max<size_t>(1, g->hull_vertices.size());
   for (auto& f : faces) {
-    const Vec3 &a = g->hull_vertices[f[0]], &b = g->hull_vertices[f[1]], &c = g->hull_vertices[f[2]];
+    const Vec3 &a = g->hull_vertices[f[0]], &b = g->hull_vertices[f[1]],
+               &c = g->hull_vertices[f[2]];
     Vec3 n = (b - a).cross(c - a);
     if (n.norm() < 1e-14) continue;  // sliver triangle: no plane
     n.normalize();
@@ -148,7 +150,8 @@ Status FillHull(const mjModel* m, int mesh, const std::string& label, CollisionG
     g->hull_planes.emplace_back(n.x(), n.y(), n.z(), n.dot(a));
   }
   if (g->hull_faces.size() < 4) {
-    return Error{label + ": mesh '" + MjName(m, mjOBJ_MESH, mesh) + "' has a degenerate convex hull"};
+    return Error{label + ": mesh '" + MjName(m, mjOBJ_MESH, mesh) +
+                 "' has a degenerate convex hull"};
   }
   return Status::Ok();
 }
@@ -247,8 +250,8 @@ Status DeriveContacts(HandModel* hand, const std::string& label) {
     closing -= along * along.dot(closing);
     if (closing.norm() < 1e-9) continue;
     closing.normalize();
-    const Vec3 pad_L = MarchToSurface(*hand, l, R(l).transpose() * (pad_base - P(l)),
-                                      R(l).transpose() * closing);
+    const Vec3 pad_L =
+        MarchToSurface(*hand, l, R(l).transpose() * (pad_base - P(l)), R(l).transpose() * closing);
     Vec3 normal_L = Vec3::Zero();
     LinkLocalDistance(*hand, l, pad_L, &normal_L);
     ContactCandidate c;
@@ -363,7 +366,8 @@ void BuildSurfacePoints(HandModel* hand, double spacing) {
       for (const Vec3& s : GeomSurfaceSamples(g, spacing)) {
         const Vec3 p_L = g.R_LG * s + g.p_LG;
         // keep only the link's outer surface: drop samples buried in its other geoms
-        if (LinkLocalDistance(*hand, l, p_L, nullptr) >= -1e-6) hand->surface_points.push_back({l, p_L});
+        if (LinkLocalDistance(*hand, l, p_L, nullptr) >= -1e-6)
+          hand->surface_points.push_back({l, p_L});
       }
     }
     hand->surface_range[l] = {begin, static_cast<int>(hand->surface_points.size())};
@@ -439,8 +443,9 @@ Status CheckSpecHeader(const json& spec, const std::string& label) {
 Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std::string& label) {
   if (Status s = CheckSpecHeader(spec, label); !s) return s.error();
   HandModel hand;
-  hand.name = spec.contains("name") && spec["name"].is_string() ? spec["name"].get<std::string>()
-                                                                  : std::string(m->names);  // MuJoCo stores the model name first
+  hand.name = spec.contains("name") && spec["name"].is_string()
+                  ? spec["name"].get<std::string>()
+                  : std::string(m->names);  // MuJoCo stores the model name first
   if (hand.name.empty() || hand.name == "world") hand.name = "hand";
 
   // 1. root body: named, or the lowest common ancestor of all leaf bodies below a joint
@@ -473,6 +478,16 @@ Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std
       common.resize(k);
     }
     root = common.empty() ? 0 : common.back();
+    // a single finger's LCA is its own tip: climb until some joint lies strictly below the root
+    auto joints_below = [&](int r) {
+      for (int b = r + 1; b < m->nbody; ++b) {
+        int a = b;
+        while (a > r) a = m->body_parentid[a];  // parents precede children in MuJoCo
+        if (a == r && m->body_jntnum[b] > 0) return true;
+      }
+      return false;
+    };
+    while (root > 0 && !joints_below(root)) root = m->body_parentid[root];
     if (root <= 0) return Error{label + ": cannot find the palm: the fingers share no body"};
   }
 
@@ -508,13 +523,16 @@ Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std
       }
     }
     link.num_joints = static_cast<int>(hand.joints.size()) - link.first_joint;
-    link.chain_joints = link.parent >= 0 ? hand.links[link.parent].chain_joints : std::vector<int>{};
-    for (int j = link.first_joint; j < link.first_joint + link.num_joints; ++j) link.chain_joints.push_back(j);
+    link.chain_joints =
+        link.parent >= 0 ? hand.links[link.parent].chain_joints : std::vector<int>{};
+    for (int j = link.first_joint; j < link.first_joint + link.num_joints; ++j)
+      link.chain_joints.push_back(j);
     body_link[b] = static_cast<int>(hand.links.size());
     link_body.push_back(b);
     hand.links.push_back(std::move(link));
   }
-  if (hand.joints.empty()) return Error{label + ": no joints below root body '" + hand.links[0].name + "'"};
+  if (hand.joints.empty())
+    return Error{label + ": no joints below root body '" + hand.links[0].name + "'"};
 
   // 3. collision geoms (those MuJoCo would collide: contype or conaffinity set)
   for (int gi = 0; gi < m->ngeom; ++gi) {
@@ -522,13 +540,26 @@ Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std
     if (l < 0 || (m->geom_contype[gi] == 0 && m->geom_conaffinity[gi] == 0)) continue;
     CollisionGeom g;
     switch (m->geom_type[gi]) {
-      case mjGEOM_SPHERE: g.type = GeomType::kSphere; break;
-      case mjGEOM_CAPSULE: g.type = GeomType::kCapsule; break;
-      case mjGEOM_BOX: g.type = GeomType::kBox; break;
-      case mjGEOM_CYLINDER: g.type = GeomType::kCylinder; break;
-      case mjGEOM_ELLIPSOID: g.type = GeomType::kEllipsoid; break;
-      case mjGEOM_MESH: g.type = GeomType::kMesh; break;
-      default: continue;  // planes and height fields do not belong to hands
+      case mjGEOM_SPHERE:
+        g.type = GeomType::kSphere;
+        break;
+      case mjGEOM_CAPSULE:
+        g.type = GeomType::kCapsule;
+        break;
+      case mjGEOM_BOX:
+        g.type = GeomType::kBox;
+        break;
+      case mjGEOM_CYLINDER:
+        g.type = GeomType::kCylinder;
+        break;
+      case mjGEOM_ELLIPSOID:
+        g.type = GeomType::kEllipsoid;
+        break;
+      case mjGEOM_MESH:
+        g.type = GeomType::kMesh;
+        break;
+      default:
+        continue;  // planes and height fields do not belong to hands
     }
     g.name = MjName(m, mjOBJ_GEOM, gi);
     g.link = l;
@@ -544,12 +575,15 @@ Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std
   }
 
   // 4. couplings: fixed tendons over hand joints, joint equality constraints
-  auto joint_index = [&](int mj_joint) { return hand.JointIndex(MjName(m, mjOBJ_JOINT, mj_joint)); };
+  auto joint_index = [&](int mj_joint) {
+    return hand.JointIndex(MjName(m, mjOBJ_JOINT, mj_joint));
+  };
   for (int t = 0; t < m->ntendon; ++t) {
     JointCoupling c{MjName(m, mjOBJ_TENDON, t), "tendon", {}, {}};
     bool fixed = true;
     for (int w = m->tendon_adr[t]; w < m->tendon_adr[t] + m->tendon_num[t]; ++w) {
-      if (m->wrap_type[w] != mjWRAP_JOINT || joint_index(m->wrap_objid[w]) < 0) fixed = false;
+      if (m->wrap_type[w] != mjWRAP_JOINT || joint_index(m->wrap_objid[w]) < 0)
+        fixed = false;
       else {
         c.joints.push_back(joint_index(m->wrap_objid[w]));
         c.coefs.push_back(m->wrap_prm[w]);
@@ -586,15 +620,20 @@ Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std
         return Error{label + ": contact '" + cc.name + "': body '" + c["body"].get<std::string>() +
                      "' is not a link of the hand (below root '" + hand.links[0].name + "')"};
       }
-      if (Status s = ReadVec3(c["pos"], "contact '" + cc.name + "' pos", label, &cc.p_L); !s) return s.error();
-      if (Status s = ReadVec3(c["normal"], "contact '" + cc.name + "' normal", label, &cc.n_L); !s) return s.error();
+      if (Status s = ReadVec3(c["pos"], "contact '" + cc.name + "' pos", label, &cc.p_L); !s)
+        return s.error();
+      if (Status s = ReadVec3(c["normal"], "contact '" + cc.name + "' normal", label, &cc.n_L); !s)
+        return s.error();
       if (cc.n_L.norm() < 1e-9) return Error{label + ": contact '" + cc.name + "': zero normal"};
       cc.n_L.normalize();
-      if (hand.ContactIndex(cc.name) >= 0) return Error{label + ": contact '" + cc.name + "' is listed twice"};
+      if (hand.ContactIndex(cc.name) >= 0)
+        return Error{label + ": contact '" + cc.name + "' is listed twice"};
       hand.contacts.push_back(cc);
     }
     for (const char* key : {"wrap", "pinch"}) {
-      if (!spec.contains(key)) return Error{label + ": contacts are given but the \"" + std::string(key) + "\" set is missing"};
+      if (!spec.contains(key))
+        return Error{label + ": contacts are given but the \"" + std::string(key) +
+                     "\" set is missing"};
       std::vector<std::string> names;
       if (Status s = ReadStringList(spec, key, label, &names); !s) return s.error();
       std::vector<int>& set = std::string(key) == "wrap" ? hand.wrap : hand.pinch;
@@ -620,12 +659,17 @@ Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std
   BuildSurfacePoints(&hand, spacing);
   std::vector<std::pair<int, int>> exclude;
   if (spec.contains("self_collision_exclude")) {
-    if (Status s = ReadPairs(spec["self_collision_exclude"], "self_collision_exclude", label, hand, &exclude); !s) {
+    if (Status s = ReadPairs(spec["self_collision_exclude"], "self_collision_exclude", label, hand,
+                             &exclude);
+        !s) {
       return s.error();
     }
   }
-  if (spec.contains("self_collision") && !(spec["self_collision"].is_string() && spec["self_collision"] == "auto")) {
-    if (Status s = ReadPairs(spec["self_collision"], "self_collision", label, hand, &hand.self_pairs); !s) {
+  if (spec.contains("self_collision") &&
+      !(spec["self_collision"].is_string() && spec["self_collision"] == "auto")) {
+    if (Status s =
+            ReadPairs(spec["self_collision"], "self_collision", label, hand, &hand.self_pairs);
+        !s) {
       return s.error();
     }
   } else {
@@ -698,8 +742,10 @@ json HandSpecJson(const HandModel& hand) {
   j["root_body"] = hand.links[0].name;
   j["contacts"] = json::array();
   for (const ContactCandidate& c : hand.contacts) {
-    j["contacts"].push_back(
-        {{"name", c.name}, {"body", hand.links[c.link].name}, {"pos", vec(c.p_L)}, {"normal", vec(c.n_L)}});
+    j["contacts"].push_back({{"name", c.name},
+                             {"body", hand.links[c.link].name},
+                             {"pos", vec(c.p_L)},
+                             {"normal", vec(c.n_L)}});
   }
   for (const auto& [key, set] : {std::pair{"wrap", &hand.wrap}, std::pair{"pinch", &hand.pinch}}) {
     j[key] = json::array();

@@ -17,20 +17,20 @@ enum class JointType { kHinge, kSlide };
 struct Joint {
   std::string name;
   JointType type = JointType::kHinge;
-  int link = -1;                 ///< index of the link this joint moves
-  Vec3 axis_L = Vec3::UnitZ();   ///< unit axis, link frame
-  Vec3 pos_L = Vec3::Zero();     ///< anchor point, link frame (m)
-  bool limited = false;          ///< false: range is (-inf, inf)
-  double lower = 0, upper = 0;   ///< joint range (rad or m)
-  double ref = 0;                ///< joint value at which the link sits at its model pose
+  int link = -1;                ///< index of the link this joint moves
+  Vec3 axis_L = Vec3::UnitZ();  ///< unit axis, link frame
+  Vec3 pos_L = Vec3::Zero();    ///< anchor point, link frame (m)
+  bool limited = false;         ///< false: range is (-inf, inf)
+  double lower = 0, upper = 0;  ///< joint range (rad or m)
+  double ref = 0;               ///< joint value at which the link sits at its model pose
 };
 
 /// Collision primitive shapes (MuJoCo's geom types that a hand uses).
 enum class GeomType { kSphere, kCapsule, kBox, kCylinder, kEllipsoid, kMesh };
 
 /// A collision primitive fixed to a link. `size` follows MuJoCo: sphere (r), capsule (r, half
-/// length of the segment along z), box (half extents), cylinder (r, half height), ellipsoid (radii).
-/// Meshes are represented by their convex hull (as MuJoCo collides them).
+/// length of the segment along z), box (half extents), cylinder (r, half height), ellipsoid
+/// (radii). Meshes are represented by their convex hull (as MuJoCo collides them).
 struct CollisionGeom {
   std::string name;
   GeomType type = GeomType::kSphere;
@@ -38,10 +38,10 @@ struct CollisionGeom {
   Mat3 R_LG = Mat3::Identity();  ///< geom frame in the link frame
   Vec3 p_LG = Vec3::Zero();
   Vec3 size = Vec3::Zero();
-  std::vector<Vec3> hull_vertices;               ///< kMesh: hull vertices, geom frame
-  std::vector<std::array<int, 3>> hull_faces;    ///< kMesh: outward-oriented triangles
-  std::vector<Eigen::Vector4d> hull_planes;      ///< kMesh: (n, d), n.x <= d inside
-  double bounding_radius = 0;                    ///< max distance of the surface from p_LG
+  std::vector<Vec3> hull_vertices;             ///< kMesh: hull vertices, geom frame
+  std::vector<std::array<int, 3>> hull_faces;  ///< kMesh: outward-oriented triangles
+  std::vector<Eigen::Vector4d> hull_planes;    ///< kMesh: (n, d), n.x <= d inside
+  double bounding_radius = 0;                  ///< max distance of the surface from p_LG
 };
 
 /// One rigid link of the hand (an MJCF body of the root's subtree).
@@ -50,10 +50,10 @@ struct Link {
   int parent = -1;               ///< parent link, -1 for the root
   Mat3 R_PL = Mat3::Identity();  ///< model pose in the parent link frame
   Vec3 p_PL = Vec3::Zero();
-  int first_joint = 0;           ///< joints [first_joint, first_joint + num_joints) move this link
+  int first_joint = 0;  ///< joints [first_joint, first_joint + num_joints) move this link
   int num_joints = 0;
-  std::vector<int> geoms;        ///< collision geoms on this link
-  std::vector<int> chain_joints; ///< every joint that moves this link, root to leaf
+  std::vector<int> geoms;         ///< collision geoms on this link
+  std::vector<int> chain_joints;  ///< every joint that moves this link, root to leaf
 };
 
 /// A linear joint coupling from the MJCF (a fixed tendon, e.g. Shadow's J0 = J1 + J2, or a joint
@@ -69,8 +69,8 @@ struct JointCoupling {
 struct ContactCandidate {
   std::string name;
   int link = -1;
-  Vec3 p_L = Vec3::Zero();  ///< link frame (m)
-  Vec3 n_L = Vec3::UnitZ(); ///< unit outward normal, link frame
+  Vec3 p_L = Vec3::Zero();   ///< link frame (m)
+  Vec3 n_L = Vec3::UnitZ();  ///< unit outward normal, link frame
 };
 
 /// A point rigidly attached to a link.
@@ -82,18 +82,18 @@ struct LinkPoint {
 /// The hand: built once by LoadHand / DefaultHand, then shared read-only by all threads.
 struct HandModel {
   std::string name;
-  std::string mjcf_path;   ///< where it was loaded from ("<builtin>" for the default hand)
-  std::string spec_path;   ///< spec file, "<builtin>" or "<derived>"
-  std::vector<Link> links; ///< topological order: parent index < child index; links[0] is the root
+  std::string mjcf_path;    ///< where it was loaded from ("<builtin>" for the default hand)
+  std::string spec_path;    ///< spec file, "<builtin>" or "<derived>"
+  std::vector<Link> links;  ///< topological order: parent index < child index; links[0] is the root
   std::vector<Joint> joints;
   std::vector<CollisionGeom> geoms;
   std::vector<JointCoupling> couplings;
   std::vector<ContactCandidate> contacts;
   std::vector<int> wrap;   ///< contact indices of the wrap set (5 fingertips + 2 palm points)
   std::vector<int> pinch;  ///< contact indices of the pinch set (thumb, index, middle, palm)
-  std::vector<LinkPoint> surface_points;          ///< samples of each link's collision surface
-  std::vector<std::pair<int, int>> surface_range; ///< per link: [begin, end) into surface_points
-  std::vector<std::pair<int, int>> self_pairs;    ///< link pairs checked for self-collision
+  std::vector<LinkPoint> surface_points;           ///< samples of each link's collision surface
+  std::vector<std::pair<int, int>> surface_range;  ///< per link: [begin, end) into surface_points
+  std::vector<std::pair<int, int>> self_pairs;     ///< link pairs checked for self-collision
 
   int num_links() const { return static_cast<int>(links.size()); }
   int nq() const { return static_cast<int>(joints.size()); }
@@ -101,8 +101,8 @@ struct HandModel {
   int pose_size() const { return 7 + nq(); }
   /// Columns of a point Jacobian: [translation(3), rotation(3), joints(nq)].
   int dof() const { return 6 + nq(); }
-  int LinkIndex(const std::string& link_name) const;   ///< -1 when absent
-  int JointIndex(const std::string& joint_name) const; ///< -1 when absent
+  int LinkIndex(const std::string& link_name) const;    ///< -1 when absent
+  int JointIndex(const std::string& joint_name) const;  ///< -1 when absent
   int ContactIndex(const std::string& contact_name) const;
   /// Mid-range joint vector (0 for unlimited joints), clamped into the limits.
   std::vector<double> MidJoints() const;

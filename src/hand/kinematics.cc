@@ -39,8 +39,8 @@ KinematicsData::KinematicsData(const HandModel& model, int capacity)
 void ForwardKinematics(const HandModel& model, const double* poses, int begin, int end,
                        KinematicsData& data) {
   DEXVLG_DEMAND(0 <= begin && begin <= end && end <= data.capacity(),
-                "pose range: expected within [0, " << data.capacity() << "], got [" << begin
-                                                   << ", " << end << ")");
+                "pose range: expected within [0, " << data.capacity() << "], got [" << begin << ", "
+                                                   << end << ")");
   const int stride = model.pose_size();
   const int num_links = model.num_links();
   for (int b = begin; b < end; ++b) {
@@ -120,7 +120,8 @@ void PointsWithJacobians(const HandModel& model, const KinematicsData& data, int
   for (int i = 0; i < n; ++i) {
     PointPosition(data, b, points[i], p_O + 3 * i);
     if (J != nullptr) {
-      PointJacobian(model, data, b, points[i].link, p_O + 3 * i, J + static_cast<size_t>(i) * 3 * dof);
+      PointJacobian(model, data, b, points[i].link, p_O + 3 * i,
+                    J + static_cast<size_t>(i) * 3 * dof);
     }
   }
 }

@@ -1,9 +1,10 @@
 // Batched forward kinematics and analytic point Jacobians (allocation-free hot path).
 //
-// Poses are rows [t(3), quat(4) (w,x,y,z), q(nq)] of the hand root frame H in the object/world frame
-// O plus joint values, batch dimension first: the 29-value rows of DESIGN.md §2 for a 22-joint hand.
-// Jacobian columns are [dt(3), dω(3), dq(nq)] where ω is a rotation perturbation of the root expressed
-// in O and applied on the left: R_OH <- Exp(ω) R_OH. Rows are row-major 3 x dof().
+// Poses are rows [t(3), quat(4) (w,x,y,z), q(nq)] of the hand root frame H in the object/world
+// frame O plus joint values, batch dimension first: the 29-value rows of DESIGN.md §2 for a
+// 22-joint hand. Jacobian columns are [dt(3), dω(3), dq(nq)] where ω is a rotation perturbation of
+// the root expressed in O and applied on the left: R_OH <- Exp(ω) R_OH. Rows are row-major 3 x
+// dof().
 #pragma once
 
 #include <vector>
@@ -13,7 +14,8 @@
 namespace dexvlg {
 
 /// Per-thread (or per-batch) workspace for ForwardKinematics; allocate once, reuse for every call.
-/// Arrays are batch-first: link l of pose b has rotation R(b, l) (row-major 3x3) and origin p(b, l).
+/// Arrays are batch-first: link l of pose b has rotation R(b, l) (row-major 3x3) and origin p(b,
+/// l).
 class KinematicsData {
  public:
   KinematicsData() = default;

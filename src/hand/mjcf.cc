@@ -36,7 +36,8 @@ Expected<MjModelPtr> Compile(const char* filename, const mjVFS* vfs, const std::
     return Error{label + ": MuJoCo failed while loading the MJCF: " + e.what()};
   }
   if (m == nullptr) {
-    return Error{label + ": not a valid MJCF model: " + (error[0] ? error : "unknown MuJoCo error")};
+    return Error{label +
+                 ": not a valid MJCF model: " + (error[0] ? error : "unknown MuJoCo error")};
   }
   return MjModelPtr(m);
 }

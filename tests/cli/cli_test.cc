@@ -1,0 +1,62 @@
+// The dexvlg binary end to end: help, output, exit codes, error messages.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct CliRun {
+  int code;
+  std::string output;  // stdout and stderr together
+};
+
+CliRun Dexvlg(const std::string& args) {
+  const std::string cmd = std::string(DEXVLG_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+TEST(CliTest, HelpExplainsCommands) {
+  const CliRun r = Dexvlg("--help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.output.find("hand"), std::string::npos);
+  EXPECT_NE(r.output.find("demo"), std::string::npos);
+  EXPECT_EQ(Dexvlg("hand fk --help").code, 0);
+}
+
+TEST(CliTest, HandInfoListsJointsAndContactSets) {
+  const CliRun r = Dexvlg("hand info");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("22 joints"), std::string::npos);
+  EXPECT_NE(r.output.find("THJ1"), std::string::npos);
+  EXPECT_NE(r.output.find("wrap  set (7)"), std::string::npos);
+}
+
+TEST(CliTest, HandFkPrintsFramesAsJson) {
+  const CliRun r = Dexvlg("hand fk --preset closed --pose 0,0,0.1,1,0,0,0 --json");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"links\""), std::string::npos);
+  EXPECT_NE(r.output.find("\"th_tip\""), std::string::npos);
+}
+
+TEST(CliTest, BadInputGivesMessageAndNonZeroExit) {
+  CliRun r = Dexvlg("hand info --hand /nonexistent/hand.xml");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("/nonexistent/hand.xml"), std::string::npos) << r.output;
+  r = Dexvlg("hand fk --q 0.1,0.2");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("expected 22"), std::string::npos) << r.output;
+  r = Dexvlg("hand fk --pose 0,0,0,0,0,0,0");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("quaternion"), std::string::npos) << r.output;
+  r = Dexvlg("hand nonsense");
+  EXPECT_NE(r.code, 0);
+}
+
+}  // namespace
