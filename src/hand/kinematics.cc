@@ -36,11 +36,39 @@ KinematicsData::KinematicsData(const HandModel& model, int capacity)
   anchor_.assign(static_cast<size_t>(capacity) * nq_ * 3, 0.0);
 }
 
+namespace {
+
+// Which coordinate axis a unit joint axis is (0, 1, 2), or -1; `sign` gets +1 or -1.
+inline int AxisIndex(const Vec3& a, double* sign) {
+  for (int i = 0; i < 3; ++i) {
+    const int u = (i + 1) % 3, v = (i + 2) % 3;
+    if (a[u] == 0.0 && a[v] == 0.0 && std::abs(a[i]) == 1.0) {
+      *sign = a[i];
+      return i;
+    }
+  }
+  return -1;
+}
+
+// R <- R * Rot(axis_i, angle) for a coordinate axis i: only two columns of R change.
+inline void RotateColumns(double* R, int i, double c, double s) {
+  const int u = (i + 1) % 3, v = (i + 2) % 3;
+  for (int r = 0; r < 3; ++r) {
+    const double a = R[3 * r + u], b = R[3 * r + v];
+    R[3 * r + u] = c * a + s * b;
+    R[3 * r + v] = -s * a + c * b;
+  }
+}
+
+inline bool IsIdentity(const Mat3& R) { return R == Mat3::Identity(); }
+
+}  // namespace
+
 void ForwardKinematics(const HandModel& model, const double* poses, int begin, int end,
                        KinematicsData& data) {
   DEXVLG_DEMAND(0 <= begin && begin <= end && end <= data.capacity(),
-                "pose range: expected within [0, " << data.capacity() << "], got [" << begin << ", "
-                                                   << end << ")");
+                "pose range: expected within [0, " << data.capacity() << "], got [" << begin
+                                                   << ", " << end << ")");
   const int stride = model.pose_size();
   const int num_links = model.num_links();
   for (int b = begin; b < end; ++b) {
@@ -59,23 +87,36 @@ void ForwardKinematics(const HandModel& model, const double* poses, int begin, i
       const Link& link = model.links[l];
       MapConstMat3 R_parent(data.R(b, link.parent));
       MapConstVec3 p_parent(data.p(b, link.parent));
-      Mat3 R = R_parent * link.R_PL;
+      double* R = data.R(b, l);
+      MapMat3 R_map(R);
+      if (IsIdentity(link.R_PL)) {
+        R_map = R_parent;
+      } else {
+        R_map.noalias() = R_parent * link.R_PL;
+      }
       Vec3 p = p_parent + R_parent * link.p_PL;
       for (int j = link.first_joint; j < link.first_joint + link.num_joints; ++j) {
         const Joint& joint = model.joints[j];
-        const Vec3 anchor = p + R * joint.pos_L;
-        const Vec3 axis = R * joint.axis_L;
+        const bool off_centre = !joint.pos_L.isZero(0.0);
+        const Vec3 anchor = off_centre ? Vec3(p + R_map * joint.pos_L) : p;
+        const Vec3 axis = R_map * joint.axis_L;
         MapVec3(data.anchor(b, j)) = anchor;
         MapVec3(data.axis(b, j)) = axis;
         const double value = q[j] - joint.ref;
         if (joint.type == JointType::kHinge) {
-          R = R * Rotation(joint.axis_L, value);
-          p = anchor - R * joint.pos_L;
+          double sign = 1;
+          const int i = AxisIndex(joint.axis_L, &sign);
+          if (i >= 0) {
+            RotateColumns(R, i, std::cos(value), sign * std::sin(value));
+          } else {
+            const Mat3 rotated = R_map * Rotation(joint.axis_L, value);
+            R_map = rotated;
+          }
+          if (off_centre) p = anchor - R_map * joint.pos_L;
         } else {
           p += axis * value;
         }
       }
-      MapMat3(data.R(b, l)) = R;
       MapVec3(data.p(b, l)) = p;
     }
   }
