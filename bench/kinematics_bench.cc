@@ -51,7 +51,8 @@ struct Fixture {
     DEXVLG_DEMAND(loaded.ok(), loaded.error().message);
     mj = std::move(loaded.value());
     for (int ci : hand.wrap) {
-      contact_body.push_back(mj_name2id(mj.get(), mjOBJ_BODY, hand.links[hand.contacts[ci].link].name.c_str()));
+      contact_body.push_back(
+          mj_name2id(mj.get(), mjOBJ_BODY, hand.links[hand.contacts[ci].link].name.c_str()));
     }
   }
 };
@@ -71,18 +72,21 @@ void BM_Dexvlg(benchmark::State& state) {
   struct Scratch {
     std::vector<double> p, n, J;
   };
-  tbb::enumerable_thread_specific<Scratch> scratch(
-      [&] { return Scratch{std::vector<double>(3 * k), std::vector<double>(3 * k), std::vector<double>(3 * k * hand.dof())}; });
+  tbb::enumerable_thread_specific<Scratch> scratch([&] {
+    return Scratch{std::vector<double>(3 * k), std::vector<double>(3 * k),
+                   std::vector<double>(3 * k * hand.dof())};
+  });
   for (auto _ : state) {
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<int>(0, kBatch, kGrain), [&](const tbb::blocked_range<int>& r) {
-        Scratch& s = scratch.local();
-        ForwardKinematics(hand, f.poses.data(), r.begin(), r.end(), data);
-        for (int b = r.begin(); b < r.end(); ++b) {
-          ContactFrames(hand, data, b, hand.wrap.data(), k, s.p.data(), s.n.data(), s.J.data());
-          benchmark::DoNotOptimize(s.J.data());
-        }
-      });
+      tbb::parallel_for(
+          tbb::blocked_range<int>(0, kBatch, kGrain), [&](const tbb::blocked_range<int>& r) {
+            Scratch& s = scratch.local();
+            ForwardKinematics(hand, f.poses.data(), r.begin(), r.end(), data);
+            for (int b = r.begin(); b < r.end(); ++b) {
+              ContactFrames(hand, data, b, hand.wrap.data(), k, s.p.data(), s.n.data(), s.J.data());
+              benchmark::DoNotOptimize(s.J.data());
+            }
+          });
     });
   }
   state.SetItemsProcessed(state.iterations() * kBatch);
@@ -101,28 +105,31 @@ void BM_Mujoco(benchmark::State& state) {
     mjData* d;
     std::vector<double> jacp;
   };
-  tbb::enumerable_thread_specific<Scratch> scratch([&] { return Scratch{mj_makeData(m), std::vector<double>(3 * m->nv)}; });
+  tbb::enumerable_thread_specific<Scratch> scratch([&] {
+    return Scratch{mj_makeData(m), std::vector<double>(3 * m->nv)};
+  });
   const int k = static_cast<int>(hand.wrap.size());
   for (auto _ : state) {
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<int>(0, kBatch, kGrain), [&](const tbb::blocked_range<int>& r) {
-        Scratch& s = scratch.local();
-        for (int b = r.begin(); b < r.end(); ++b) {
-          // joint order of the hand equals the MJCF order, after the 7 free-joint values
-          mju_copy(s.d->qpos, &f.poses[static_cast<size_t>(b) * hand.pose_size()], m->nq);
-          mj_kinematics(m, s.d);
-          mj_comPos(m, s.d);
-          for (int c = 0; c < k; ++c) {
-            const ContactCandidate& cc = hand.contacts[hand.wrap[c]];
-            const int body = f.contact_body[c];
-            mjtNum p[3];
-            mju_rotVecMat(p, cc.p_L.data(), s.d->xmat + 9 * body);
-            mju_addTo3(p, s.d->xpos + 3 * body);
-            mj_jac(m, s.d, s.jacp.data(), nullptr, p, body);
-            benchmark::DoNotOptimize(s.jacp.data());
-          }
-        }
-      });
+      tbb::parallel_for(
+          tbb::blocked_range<int>(0, kBatch, kGrain), [&](const tbb::blocked_range<int>& r) {
+            Scratch& s = scratch.local();
+            for (int b = r.begin(); b < r.end(); ++b) {
+              // joint order of the hand equals the MJCF order, after the 7 free-joint values
+              mju_copy(s.d->qpos, &f.poses[static_cast<size_t>(b) * hand.pose_size()], m->nq);
+              mj_kinematics(m, s.d);
+              mj_comPos(m, s.d);
+              for (int c = 0; c < k; ++c) {
+                const ContactCandidate& cc = hand.contacts[hand.wrap[c]];
+                const int body = f.contact_body[c];
+                mjtNum p[3];
+                mju_rotVecMat(p, cc.p_L.data(), s.d->xmat + 9 * body);
+                mju_addTo3(p, s.d->xpos + 3 * body);
+                mj_jac(m, s.d, s.jacp.data(), nullptr, p, body);
+                benchmark::DoNotOptimize(s.jacp.data());
+              }
+            }
+          });
     });
   }
   for (Scratch& s : scratch) mj_deleteData(s.d);
@@ -132,8 +139,10 @@ void BM_Mujoco(benchmark::State& state) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-BENCHMARK(BM_Dexvlg)->Arg(1)->Arg(2)->ArgName("threads")->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Mujoco)->Arg(1)->Arg(2)->ArgName("threads")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Dexvlg)->Arg(1)->Arg(2)->ArgName("threads")->UseRealTime()->Unit(
+    benchmark::kMillisecond);
+BENCHMARK(BM_Mujoco)->Arg(1)->Arg(2)->ArgName("threads")->UseRealTime()->Unit(
+    benchmark::kMillisecond);
 
 // Collects ns per configuration from each run to print the ratios at the end.
 class RatioReporter : public benchmark::ConsoleReporter {

@@ -14,13 +14,14 @@ namespace dexvlg::testing {
 
 /// ../shared/assets beside the checkout, or "" when absent.
 inline std::string SharedAssets() {
-  const std::filesystem::path p = std::filesystem::path(DEXVLG_SOURCE_DIR) / ".." / "shared" / "assets";
+  const std::filesystem::path p =
+      std::filesystem::path(DEXVLG_SOURCE_DIR) / ".." / "shared" / "assets";
   return std::filesystem::is_directory(p) ? p.string() : std::string();
 }
 
 /// Skips the current test with a message when ../shared/assets is missing.
-#define DEXVLG_REQUIRE_ASSETS(var)                                                   \
-  const std::string var = ::dexvlg::testing::SharedAssets();                         \
+#define DEXVLG_REQUIRE_ASSETS(var)                           \
+  const std::string var = ::dexvlg::testing::SharedAssets(); \
   if (var.empty()) GTEST_SKIP() << "../shared/assets is absent; skipping this test"
 
 /// Seeded random pose rows: translation ~ N(0, 0.1 m), uniform rotation, joints uniform within

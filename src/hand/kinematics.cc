@@ -67,8 +67,8 @@ inline bool IsIdentity(const Mat3& R) { return R == Mat3::Identity(); }
 void ForwardKinematics(const HandModel& model, const double* poses, int begin, int end,
                        KinematicsData& data) {
   DEXVLG_DEMAND(0 <= begin && begin <= end && end <= data.capacity(),
-                "pose range: expected within [0, " << data.capacity() << "], got [" << begin
-                                                   << ", " << end << ")");
+                "pose range: expected within [0, " << data.capacity() << "], got [" << begin << ", "
+                                                   << end << ")");
   const int stride = model.pose_size();
   const int num_links = model.num_links();
   for (int b = begin; b < end; ++b) {

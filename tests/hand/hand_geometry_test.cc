@@ -41,12 +41,16 @@ bool Inside(const CollisionGeom& g, const Vec3& p) {
 CollisionGeom CubeMesh(const Vec3& h) {
   CollisionGeom g = MakeGeom(GeomType::kMesh, h);
   for (int i = 0; i < 8; ++i) {
-    g.hull_vertices.emplace_back(i & 1 ? h.x() : -h.x(), i & 2 ? h.y() : -h.y(), i & 4 ? h.z() : -h.z());
+    g.hull_vertices.emplace_back(i & 1 ? h.x() : -h.x(), i & 2 ? h.y() : -h.y(),
+                                 i & 4 ? h.z() : -h.z());
   }
-  const int quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4}, {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
+  const int quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
+                           {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
   for (const auto& q : quads) {
-    for (const auto& tri : {std::array<int, 3>{q[0], q[1], q[2]}, std::array<int, 3>{q[0], q[2], q[3]}}) {
-      const Vec3 a = g.hull_vertices[tri[0]], b = g.hull_vertices[tri[1]], c = g.hull_vertices[tri[2]];
+    for (const auto& tri :
+         {std::array<int, 3>{q[0], q[1], q[2]}, std::array<int, 3>{q[0], q[2], q[3]}}) {
+      const Vec3 a = g.hull_vertices[tri[0]], b = g.hull_vertices[tri[1]],
+                 c = g.hull_vertices[tri[2]];
       Vec3 n = (b - a).cross(c - a).normalized();
       std::array<int, 3> t = tri;
       if (n.dot(a) < 0) {
@@ -105,10 +109,12 @@ TEST(GeomDistanceTest, HullMeshEqualsAnalyticBox) {
 }
 
 TEST(GeomDistanceTest, GradientsMatchFiniteDifferences) {
-  const std::vector<CollisionGeom> geoms = {
-      MakeGeom(GeomType::kSphere, Vec3(0.012, 0, 0)),    MakeGeom(GeomType::kCapsule, Vec3(0.009, 0.02, 0)),
-      MakeGeom(GeomType::kBox, Vec3(0.03, 0.01, 0.045)), MakeGeom(GeomType::kCylinder, Vec3(0.01, 0.015, 0)),
-      MakeGeom(GeomType::kEllipsoid, Vec3(0.02, 0.01, 0.03)), CubeMesh(Vec3(0.02, 0.015, 0.01))};
+  const std::vector<CollisionGeom> geoms = {MakeGeom(GeomType::kSphere, Vec3(0.012, 0, 0)),
+                                            MakeGeom(GeomType::kCapsule, Vec3(0.009, 0.02, 0)),
+                                            MakeGeom(GeomType::kBox, Vec3(0.03, 0.01, 0.045)),
+                                            MakeGeom(GeomType::kCylinder, Vec3(0.01, 0.015, 0)),
+                                            MakeGeom(GeomType::kEllipsoid, Vec3(0.02, 0.01, 0.03)),
+                                            CubeMesh(Vec3(0.02, 0.015, 0.01))};
   std::mt19937 rng(23);
   std::uniform_real_distribution<double> u(-0.06, 0.06);
   const double eps = 1e-7;
@@ -122,7 +128,8 @@ TEST(GeomDistanceTest, GradientsMatchFiniteDifferences) {
       for (int i = 0; i < 3; ++i) {
         Vec3 dp = Vec3::Zero();
         dp[i] = eps;
-        fd[i] = (GeomSignedDistance(g, p + dp, nullptr) - GeomSignedDistance(g, p - dp, nullptr)) / (2 * eps);
+        fd[i] = (GeomSignedDistance(g, p + dp, nullptr) - GeomSignedDistance(g, p - dp, nullptr)) /
+                (2 * eps);
       }
       // skip points within eps of a medial surface, where the distance has a kink
       if (std::abs(fd.norm() - 1) > 1e-4 && g.type != GeomType::kEllipsoid) continue;
@@ -157,13 +164,16 @@ TEST(HandDistanceTest, MatchesBruteForceOverAllGeoms) {
       for (const CollisionGeom& g : hand.geoms) {
         const Eigen::Map<const RowMat3> R(posed.data.R(b, g.link));
         const Vec3 p_L = R.transpose() * (p - Eigen::Map<const Vec3>(posed.data.p(b, g.link)));
-        brute = std::min(brute, GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), nullptr));
+        brute =
+            std::min(brute, GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), nullptr));
       }
       EXPECT_NEAR(HandSignedDistance(hand, posed.data, b, p).distance, brute, 1e-12);
       // with a cutoff, distances below it are unchanged
       const HandDistance cut = HandSignedDistance(hand, posed.data, b, p, 0.01);
-      if (brute < 0.01) EXPECT_NEAR(cut.distance, brute, 1e-12);
-      else EXPECT_GE(cut.distance, 0.01 - 1e-12);
+      if (brute < 0.01)
+        EXPECT_NEAR(cut.distance, brute, 1e-12);
+      else
+        EXPECT_GE(cut.distance, 0.01 - 1e-12);
     }
   }
 }
@@ -230,8 +240,10 @@ TEST(SelfCollisionTest, MatchesBruteForceAndFiniteDifferences) {
           for (int gi : hand.links[to].geoms) {
             const CollisionGeom& g = hand.geoms[gi];
             const Eigen::Map<const RowMat3> R(posed.data.R(b, to));
-            const Vec3 p_L = R.transpose() * (Eigen::Map<const Vec3>(p) - Eigen::Map<const Vec3>(posed.data.p(b, to)));
-            brute = std::min(brute, GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), nullptr));
+            const Vec3 p_L = R.transpose() * (Eigen::Map<const Vec3>(p) -
+                                              Eigen::Map<const Vec3>(posed.data.p(b, to)));
+            brute = std::min(brute,
+                             GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), nullptr));
           }
         }
       }
@@ -250,7 +262,9 @@ TEST(SelfCollisionTest, MatchesBruteForceAndFiniteDifferences) {
       ForwardKinematics(hand, xm.data(), 0, 1, minus);
       const SelfDistance sp = SelfCollisionDistance(hand, plus, 0, nullptr);
       const SelfDistance sm = SelfCollisionDistance(hand, minus, 0, nullptr);
-      if (sp.point != s.point || sm.point != s.point || sp.link_b != s.link_b || sm.link_b != s.link_b) continue;
+      if (sp.point != s.point || sm.point != s.point || sp.link_b != s.link_b ||
+          sm.link_b != s.link_b)
+        continue;
       EXPECT_NEAR(grad[6 + j], (sp.distance - sm.distance) / (2 * eps), 2e-6) << "joint " << j;
       ++checked;
     }

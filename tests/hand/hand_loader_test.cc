@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 class TempDir {
  public:
   TempDir() {
-    path_ = fs::temp_directory_path() / ("dexvlg_test_" + std::to_string(::getpid()) + "_" +
-                                         std::to_string(counter_++));
+    path_ = fs::temp_directory_path() /
+            ("dexvlg_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
     fs::create_directories(path_);
   }
   ~TempDir() { fs::remove_all(path_); }
@@ -120,7 +120,8 @@ TEST(LoadHandTest, WrittenSpecLoadsBackIdentically) {
 }
 
 TEST(LoadHandTest, ShippedSpecFileMatchesBuiltin) {
-  auto hand = LoadHand(std::string(DEXVLG_SOURCE_DIR) + "/data/hands/dexvlg_shadow/shadow_hand.json");
+  auto hand =
+      LoadHand(std::string(DEXVLG_SOURCE_DIR) + "/data/hands/dexvlg_shadow/shadow_hand.json");
   ASSERT_TRUE(hand.ok()) << hand.error().message;
   EXPECT_EQ(hand->nq(), DefaultHand().nq());
   EXPECT_EQ(hand->self_pairs, DefaultHand().self_pairs);
@@ -143,8 +144,10 @@ TEST(LoadHandTest, BadInputGivesClearErrors) {
       {"ball joint", ball, "", "ball or free joint"},
       {"invalid json", good_xml, "{ nope", "not valid JSON"},
       {"wrong format", good_xml, R"({"format": "other", "version": 1})", "not a dexvlg hand spec"},
-      {"future version", good_xml, R"({"format": "dexvlg-hand-spec", "version": 99})", "version 99"},
-      {"unknown root", good_xml, R"({"format": "dexvlg-hand-spec", "version": 1, "root_body": "wrist"})",
+      {"future version", good_xml, R"({"format": "dexvlg-hand-spec", "version": 99})",
+       "version 99"},
+      {"unknown root", good_xml,
+       R"({"format": "dexvlg-hand-spec", "version": 1, "root_body": "wrist"})",
        "root body 'wrist'"},
       {"unknown contact body", good_xml,
        R"({"format": "dexvlg-hand-spec", "version": 1, "contacts": [{"name": "a", "body": "nose",
@@ -175,7 +178,8 @@ TEST(LoadHandTest, BadInputGivesClearErrors) {
   auto missing = LoadHand("/nonexistent/hand.xml");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("/nonexistent/hand.xml"), std::string::npos);
-  const std::string spec_without_mjcf = dir.Write("s.json", R"({"format": "dexvlg-hand-spec", "version": 1})");
+  const std::string spec_without_mjcf =
+      dir.Write("s.json", R"({"format": "dexvlg-hand-spec", "version": 1})");
   auto no_mjcf = LoadHand(spec_without_mjcf);
   ASSERT_FALSE(no_mjcf.ok());
   EXPECT_NE(no_mjcf.error().message.find("does not name its MJCF"), std::string::npos);
@@ -192,7 +196,8 @@ TEST(LoadHandTest, CorruptedFilesNeverCrash) {
     switch (t % 4) {
       case 0:
       case 1:  // byte flips
-        for (int k = 0; k < 1 + t % 5; ++k) target[rng() % target.size()] = static_cast<char>(rng());
+        for (int k = 0; k < 1 + t % 5; ++k)
+          target[rng() % target.size()] = static_cast<char>(rng());
         break;
       case 2:  // truncation
         target.resize(rng() % target.size());

@@ -63,7 +63,8 @@ std::vector<HandCase> Hands() {
 }
 
 TEST(KinematicsTest, MatchesMujocoOnRandomConfigurations) {
-  if (testing::SharedAssets().empty()) std::cout << "[note] ../shared/assets absent: built-in hand only\n";
+  if (testing::SharedAssets().empty())
+    std::cout << "[note] ../shared/assets absent: built-in hand only\n";
   for (HandCase& c : Hands()) {
     SCOPED_TRACE(c.name);
     const mjModel* m = c.mj.get();
@@ -115,7 +116,8 @@ TEST(KinematicsTest, MatchesMujocoOnRandomConfigurations) {
       PointJacobian(hand, data, b, l, p_O, J.data());
       for (int j = 0; j < hand.nq(); ++j) {
         for (int r = 0; r < 3; ++r) {
-          max_jac_err = std::max(max_jac_err, std::abs(J[r * hand.dof() + 6 + j] - jacp[r * m->nv + dadr[j]]));
+          max_jac_err = std::max(max_jac_err,
+                                 std::abs(J[r * hand.dof() + 6 + j] - jacp[r * m->nv + dadr[j]]));
         }
       }
     }
