@@ -49,4 +49,25 @@ inline std::vector<double> RandomPoses(const HandModel& hand, int count, unsigne
   return poses;
 }
 
+/// The pose row x moved by +eps and -eps along Jacobian column `col` of [t(3), ω(3), q(nq)], with
+/// ω a rotation applied on the left in the object frame (the convention of hand/kinematics.h).
+inline std::pair<std::vector<double>, std::vector<double>> PerturbedPoses(const HandModel& hand,
+                                                                          const double* x, int col,
+                                                                          double eps) {
+  std::vector<double> plus(x, x + hand.pose_size()), minus = plus;
+  if (col < 3) {
+    plus[col] += eps;
+    minus[col] -= eps;
+  } else if (col < 6) {
+    Vec3 w = Vec3::Zero();
+    w[col - 3] = eps;
+    MatrixToQuat(ExpSO3(w) * QuatToMatrix(x + 3), &plus[3]);
+    MatrixToQuat(ExpSO3(-w) * QuatToMatrix(x + 3), &minus[3]);
+  } else {
+    plus[1 + col] += eps;
+    minus[1 + col] -= eps;
+  }
+  return {plus, minus};
+}
+
 }  // namespace dexvlg::testing

@@ -241,23 +241,35 @@ std::vector<Vec3> GeomSurfaceSamples(const CollisionGeom& g, double spacing) {
   return out;
 }
 
+namespace {
+
+// Lowers `best` to the distance from p_O to link l's geoms where closer; geoms whose bounding
+// sphere lies beyond the current best are skipped without evaluation.
+void AccumulateLinkDistance(const HandModel& model, const KinematicsData& data, int b, int l,
+                            const Vec3& p_O, HandDistance* best) {
+  MapConstMat3 R_OL(data.R(b, l));
+  const Vec3 p_L = R_OL.transpose() * (p_O - MapConstVec3(data.p(b, l)));
+  for (int gi : model.links[l].geoms) {
+    const CollisionGeom& g = model.geoms[gi];
+    const Vec3 p_LG = p_L - g.p_LG;
+    if (p_LG.norm() - g.bounding_radius >= best->distance) continue;
+    Vec3 grad_G = Vec3::Zero();
+    const double d = GeomSignedDistance(g, g.R_LG.transpose() * p_LG, &grad_G);
+    if (d < best->distance) {
+      best->distance = d;
+      best->link = l;
+      best->geom = gi;
+      best->grad_O = R_OL * (g.R_LG * grad_G);
+    }
+  }
+}
+
+}  // namespace
+
 HandDistance LinkSignedDistance(const HandModel& model, const KinematicsData& data, int b, int link,
                                 const Vec3& p_O) {
   HandDistance best;
-  MapConstMat3 R_OL(data.R(b, link));
-  const Vec3 p_L = R_OL.transpose() * (p_O - MapConstVec3(data.p(b, link)));
-  for (int gi : model.links[link].geoms) {
-    const CollisionGeom& g = model.geoms[gi];
-    const Vec3 p_G = g.R_LG.transpose() * (p_L - g.p_LG);
-    Vec3 grad_G = Vec3::Zero();
-    const double d = GeomSignedDistance(g, p_G, &grad_G);
-    if (d < best.distance) {
-      best.distance = d;
-      best.link = link;
-      best.geom = gi;
-      best.grad_O = R_OL * (g.R_LG * grad_G);
-    }
-  }
+  AccumulateLinkDistance(model, data, b, link, p_O, &best);
   return best;
 }
 
@@ -266,23 +278,7 @@ HandDistance HandSignedDistance(const HandModel& model, const KinematicsData& da
   HandDistance best;
   best.distance = cutoff;
   for (int l = 0; l < model.num_links(); ++l) {
-    const Link& link = model.links[l];
-    if (link.geoms.empty()) continue;
-    MapConstMat3 R_OL(data.R(b, l));
-    const Vec3 p_L = R_OL.transpose() * (p_O - MapConstVec3(data.p(b, l)));
-    for (int gi : link.geoms) {
-      const CollisionGeom& g = model.geoms[gi];
-      const Vec3 p_LG = p_L - g.p_LG;
-      if (p_LG.norm() - g.bounding_radius >= best.distance) continue;
-      Vec3 grad_G = Vec3::Zero();
-      const double d = GeomSignedDistance(g, g.R_LG.transpose() * p_LG, &grad_G);
-      if (d < best.distance) {
-        best.distance = d;
-        best.link = l;
-        best.geom = gi;
-        best.grad_O = R_OL * (g.R_LG * grad_G);
-      }
-    }
+    AccumulateLinkDistance(model, data, b, l, p_O, &best);
   }
   return best;
 }

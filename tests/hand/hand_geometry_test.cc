@@ -140,6 +140,15 @@ TEST(GeomDistanceTest, GradientsMatchFiniteDifferences) {
   EXPECT_GT(checked, 1000);
 }
 
+// Distance from world point p to geom gi in pose b, with no culling: the brute-force reference.
+double GeomWorldDistance(const HandModel& hand, const KinematicsData& data, int b, int gi,
+                         const Vec3& p) {
+  const CollisionGeom& g = hand.geoms[gi];
+  const Eigen::Map<const RowMat3> R(data.R(b, g.link));
+  const Vec3 p_L = R.transpose() * (p - Eigen::Map<const Vec3>(data.p(b, g.link)));
+  return GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), nullptr);
+}
+
 struct Posed {
   const HandModel& hand = DefaultHand();
   std::vector<double> poses;
@@ -161,11 +170,8 @@ TEST(HandDistanceTest, MatchesBruteForceOverAllGeoms) {
       const int l = t % hand.num_links();
       const Vec3 p = Eigen::Map<const Vec3>(posed.data.p(b, l)) + Vec3(n(rng), n(rng), n(rng));
       double brute = std::numeric_limits<double>::infinity();
-      for (const CollisionGeom& g : hand.geoms) {
-        const Eigen::Map<const RowMat3> R(posed.data.R(b, g.link));
-        const Vec3 p_L = R.transpose() * (p - Eigen::Map<const Vec3>(posed.data.p(b, g.link)));
-        brute =
-            std::min(brute, GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), nullptr));
+      for (int gi = 0; gi < static_cast<int>(hand.geoms.size()); ++gi) {
+        brute = std::min(brute, GeomWorldDistance(hand, posed.data, b, gi, p));
       }
       EXPECT_NEAR(HandSignedDistance(hand, posed.data, b, p).distance, brute, 1e-12);
       // with a cutoff, distances below it are unchanged
@@ -195,19 +201,7 @@ TEST(HandDistanceTest, PoseGradientMatchesFiniteDifferences) {
       const HandDistance d = HandSignedDistance(hand, posed.data, b, p);
       HandDistancePoseGradient(hand, posed.data, b, p, d, grad.data());
       for (int col = 0; col < hand.dof(); ++col) {
-        std::vector<double> xp(x, x + hand.pose_size()), xm = xp;
-        if (col < 3) {
-          xp[col] += eps;
-          xm[col] -= eps;
-        } else if (col < 6) {
-          Vec3 w = Vec3::Zero();
-          w[col - 3] = eps;
-          MatrixToQuat(ExpSO3(w) * QuatToMatrix(x + 3), &xp[3]);
-          MatrixToQuat(ExpSO3(-w) * QuatToMatrix(x + 3), &xm[3]);
-        } else {
-          xp[1 + col] += eps;
-          xm[1 + col] -= eps;
-        }
+        const auto [xp, xm] = testing::PerturbedPoses(hand, x, col, eps);
         ForwardKinematics(hand, xp.data(), 0, 1, plus);
         ForwardKinematics(hand, xm.data(), 0, 1, minus);
         const HandDistance dp = HandSignedDistance(hand, plus, 0, p);
@@ -238,12 +232,8 @@ TEST(SelfCollisionTest, MatchesBruteForceAndFiniteDifferences) {
           double p[3];
           PointPosition(posed.data, b, hand.surface_points[i], p);
           for (int gi : hand.links[to].geoms) {
-            const CollisionGeom& g = hand.geoms[gi];
-            const Eigen::Map<const RowMat3> R(posed.data.R(b, to));
-            const Vec3 p_L = R.transpose() * (Eigen::Map<const Vec3>(p) -
-                                              Eigen::Map<const Vec3>(posed.data.p(b, to)));
-            brute = std::min(brute,
-                             GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), nullptr));
+            brute =
+                std::min(brute, GeomWorldDistance(hand, posed.data, b, gi, Vec3(p[0], p[1], p[2])));
           }
         }
       }

@@ -141,20 +141,7 @@ void ExpectJacobianMatchesFiniteDifferences(const HandModel& hand, unsigned seed
       double p[3];
       ContactFrames(hand, data, 0, &ci, 1, p, nullptr, J.data());
       for (int col = 0; col < hand.dof(); ++col) {
-        std::vector<double> xp(x, x + hand.pose_size()), xm = xp;
-        if (col < 3) {
-          xp[col] += eps;
-          xm[col] -= eps;
-        } else if (col < 6) {
-          const Mat3 R = QuatToMatrix(x + 3);
-          Vec3 w = Vec3::Zero();
-          w[col - 3] = eps;
-          MatrixToQuat(ExpSO3(w) * R, &xp[3]);
-          MatrixToQuat(ExpSO3(-w) * R, &xm[3]);
-        } else {
-          xp[7 + col - 6] += eps;
-          xm[7 + col - 6] -= eps;
-        }
+        const auto [xp, xm] = testing::PerturbedPoses(hand, x, col, eps);
         ForwardKinematics(hand, xp.data(), 0, 1, plus);
         ForwardKinematics(hand, xm.data(), 0, 1, minus);
         double pp[3], pm[3];
