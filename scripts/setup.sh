@@ -16,6 +16,7 @@ packages=(
   libcli11-dev             # command line
   libtbb-dev               # threads
   libpng-dev               # PNG pictures
+  libassimp-dev            # mesh files (OBJ, STL, PLY, GLB)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )
 

@@ -5,7 +5,10 @@
 
 #include "cli/demo.h"
 #include "cli/hand_commands.h"
+#include "cli/object_commands.h"
 #include "hand/hand_loader.h"
+#include "object/object_source.h"
+#include "object/procedural.h"
 
 namespace {
 
@@ -61,6 +64,25 @@ int main(int argc, char** argv) {
   spec->add_option("--hand", hand_path, "Hand spec (.json) or MJCF (.xml); default: built-in");
   spec->add_option("--out", spec_out, "Output file (default: standard output)");
 
+  // dexvlg object ...
+  auto* object_cmd = app.add_subcommand("object", "Inspect objects: meshes, parts and categories");
+  object_cmd->require_subcommand(1);
+  std::string object_source;
+  bool object_json = false;
+  std::string procedural_list;
+  for (const std::string& n : dexvlg::ProceduralNames()) procedural_list += " " + n;
+  auto* object_info = object_cmd->add_subcommand(
+      "info",
+      "Size, watertightness, parts with oriented boxes and categories (lid, disk, "
+      "L-shaped, shaft)");
+  object_info
+      ->add_option("OBJECT", object_source,
+                   "Mesh file (OBJ/STL/PLY/GLB), part-labelled folder (part_labels.json), or a "
+                   "procedural object:" +
+                       procedural_list + " (e.g. mug:size=1.2,proportion=0.8)")
+      ->required();
+  object_info->add_flag("--json", object_json, "Print JSON instead of a table");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -68,6 +90,12 @@ int main(int argc, char** argv) {
       auto hand = dexvlg::cli::ResolveHand(demo_hand);
       if (!hand) return Fail(hand.error());
       return dexvlg::cli::RunDemo(*hand, std::cout) ? 0 : kExitInputError;
+    }
+    if (*object_info) {
+      auto object = dexvlg::LoadObject(object_source);
+      if (!object) return Fail(object.error());
+      dexvlg::cli::PrintObjectInfo(*object, object_json, std::cout);
+      return 0;
     }
     auto hand = dexvlg::cli::ResolveHand(hand_path);
     if (!hand) return Fail(hand.error());

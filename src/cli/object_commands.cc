@@ -1,0 +1,56 @@
+#include "cli/object_commands.h"
+
+#include <iomanip>
+#include <nlohmann/json.hpp>
+
+#include "parts/parts.h"
+
+namespace dexvlg::cli {
+
+void PrintObjectInfo(const LabeledMesh& object, bool as_json, std::ostream& out) {
+  Vec3 lo, hi;
+  object.mesh.Bounds(&lo, &hi);
+  const EdgeReport edges = Edges(object.mesh);
+  const std::vector<PartInfo> parts = AnalyseParts(object);
+  if (as_json) {
+    nlohmann::json j;
+    j["name"] = object.name;
+    j["vertices"] = object.mesh.num_vertices();
+    j["faces"] = object.mesh.num_faces();
+    j["bounds"] = {{lo.x(), lo.y(), lo.z()}, {hi.x(), hi.y(), hi.z()}};
+    j["boundary_edges"] = edges.boundary_edges;
+    j["non_manifold_edges"] = edges.non_manifold_edges;
+    j["parts"] = nlohmann::json::array();
+    for (const PartInfo& p : parts) {
+      const Mat3& a = p.box.axes;
+      j["parts"].push_back({{"name", p.name},
+                            {"label", p.label},
+                            {"faces", p.num_faces},
+                            {"area", p.area},
+                            {"category", CategoryName(p.category)},
+                            {"box",
+                             {{"centre", {p.box.centre.x(), p.box.centre.y(), p.box.centre.z()}},
+                              {"axes", {{a(0, 0), a(1, 0), a(2, 0)}, {a(0, 1), a(1, 1), a(2, 1)}, {a(0, 2), a(1, 2), a(2, 2)}}},
+                              {"half_extents", {p.box.half_extents.x(), p.box.half_extents.y(), p.box.half_extents.z()}}}}});
+    }
+    out << j.dump(2) << "\n";
+    return;
+  }
+  out << "object " << object.name << ": " << object.mesh.num_vertices() << " vertices, "
+      << object.mesh.num_faces() << " faces\n"
+      << std::fixed << std::setprecision(1) << "  size " << (hi - lo).x() * 100 << " x "
+      << (hi - lo).y() * 100 << " x " << (hi - lo).z() * 100 << " cm (diagonal "
+      << (hi - lo).norm() * 100 << " cm)\n  " << edges.boundary_edges << " boundary edges, "
+      << edges.non_manifold_edges << " non-manifold edges"
+      << (edges.watertight() ? " (watertight)" : " (not watertight)") << "\n\n"
+      << "  part          label  faces  category   box half extents (cm)\n";
+  for (const PartInfo& p : parts) {
+    out << "  " << std::left << std::setw(14) << p.name << std::right << std::setw(5) << p.label
+        << std::setw(7) << p.num_faces << "  " << std::left << std::setw(10)
+        << CategoryName(p.category) << std::right << " " << p.box.half_extents.x() * 100 << " x "
+        << p.box.half_extents.y() * 100 << " x " << p.box.half_extents.z() * 100 << "\n";
+  }
+  out.unsetf(std::ios::fixed);
+}
+
+}  // namespace dexvlg::cli
