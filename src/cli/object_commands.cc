@@ -23,15 +23,20 @@ void PrintObjectInfo(const LabeledMesh& object, bool as_json, std::ostream& out)
     j["parts"] = nlohmann::json::array();
     for (const PartInfo& p : parts) {
       const Mat3& a = p.box.axes;
-      j["parts"].push_back({{"name", p.name},
-                            {"label", p.label},
-                            {"faces", p.num_faces},
-                            {"area", p.area},
-                            {"category", CategoryName(p.category)},
-                            {"box",
-                             {{"centre", {p.box.centre.x(), p.box.centre.y(), p.box.centre.z()}},
-                              {"axes", {{a(0, 0), a(1, 0), a(2, 0)}, {a(0, 1), a(1, 1), a(2, 1)}, {a(0, 2), a(1, 2), a(2, 2)}}},
-                              {"half_extents", {p.box.half_extents.x(), p.box.half_extents.y(), p.box.half_extents.z()}}}}});
+      j["parts"].push_back(
+          {{"name", p.name},
+           {"label", p.label},
+           {"faces", p.num_faces},
+           {"area", p.area},
+           {"category", CategoryName(p.category)},
+           {"box",
+            {{"centre", {p.box.centre.x(), p.box.centre.y(), p.box.centre.z()}},
+             {"axes",
+              {{a(0, 0), a(1, 0), a(2, 0)},
+               {a(0, 1), a(1, 1), a(2, 1)},
+               {a(0, 2), a(1, 2), a(2, 2)}}},
+             {"half_extents",
+              {p.box.half_extents.x(), p.box.half_extents.y(), p.box.half_extents.z()}}}}});
     }
     out << j.dump(2) << "\n";
     return;

@@ -32,7 +32,8 @@ void TriMesh::Bounds(Vec3* lo, Vec3* hi) const {
 
 void TriMesh::Append(const TriMesh& other) {
   const int offset = num_vertices();
-  const bool keep_colors = colors.size() == vertices.size() && !colors.empty() && !other.colors.empty();
+  const bool keep_colors =
+      colors.size() == vertices.size() && !colors.empty() && !other.colors.empty();
   vertices.insert(vertices.end(), other.vertices.begin(), other.vertices.end());
   for (auto f : other.faces) faces.push_back({f[0] + offset, f[1] + offset, f[2] + offset});
   if (keep_colors) {
@@ -63,7 +64,8 @@ Status ValidateMesh(const TriMesh& mesh, const std::string& label) {
     }
     degenerate += mesh.FaceArea(static_cast<int>(f)) <= 0;
   }
-  if (degenerate == mesh.num_faces()) return Error{label + ": every face is degenerate (zero area)"};
+  if (degenerate == mesh.num_faces())
+    return Error{label + ": every face is degenerate (zero area)"};
   Vec3 lo, hi;
   mesh.Bounds(&lo, &hi);
   const double diagonal = (hi - lo).norm();

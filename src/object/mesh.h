@@ -14,10 +14,10 @@ namespace dexvlg {
 /// coordinates are kept for rendering; geometry code ignores them.
 struct TriMesh {
   std::vector<Vec3> vertices;
-  std::vector<std::array<int, 3>> faces;          ///< counter-clockwise seen from outside
-  std::vector<Vec3> colors;                       ///< empty or one per vertex
-  std::vector<Eigen::Vector2d> uvs;               ///< empty or one per vertex
-  std::string texture;                            ///< path of a diffuse texture image, or ""
+  std::vector<std::array<int, 3>> faces;  ///< counter-clockwise seen from outside
+  std::vector<Vec3> colors;               ///< empty or one per vertex
+  std::vector<Eigen::Vector2d> uvs;       ///< empty or one per vertex
+  std::string texture;                    ///< path of a diffuse texture image, or ""
 
   int num_vertices() const { return static_cast<int>(vertices.size()); }
   int num_faces() const { return static_cast<int>(faces.size()); }
@@ -45,9 +45,9 @@ EdgeReport Edges(const TriMesh& mesh);
 
 /// A mesh whose faces carry integer part labels; names[label] names the part.
 struct LabeledMesh {
-  std::string name;                 ///< object name, e.g. "mug"
+  std::string name;  ///< object name, e.g. "mug"
   TriMesh mesh;
-  std::vector<int> face_labels;     ///< one per face, in [0, part_names.size())
+  std::vector<int> face_labels;  ///< one per face, in [0, part_names.size())
   std::vector<std::string> part_names;
   /// The faces of one part as their own mesh (vertices compacted).
   TriMesh Part(int label) const;

@@ -3,12 +3,12 @@
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 
-#include <assimp/Importer.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <assimp/Importer.hpp>
 
 #include <chrono>
 #include <cstring>
@@ -76,9 +76,9 @@ namespace {
 // Runs assimp on `path` (in the calling process).
 Expected<TriMesh> ImportWithAssimp(const std::string& path, double scale) {
   Assimp::Importer importer;
-  const aiScene* scene = importer.ReadFile(
-      path, aiProcess_Triangulate | aiProcess_JoinIdenticalVertices | aiProcess_SortByPType |
-                aiProcess_ValidateDataStructure);
+  const aiScene* scene =
+      importer.ReadFile(path, aiProcess_Triangulate | aiProcess_JoinIdenticalVertices |
+                                  aiProcess_SortByPType | aiProcess_ValidateDataStructure);
   if (scene == nullptr || scene->mRootNode == nullptr) {
     const std::string why = importer.GetErrorString();
     return Error{path + ": cannot read the mesh: " + (why.empty() ? "unknown format" : why)};
@@ -186,10 +186,13 @@ Expected<TriMesh> ImportIsolated(const std::string& path, double scale) {
   close(fds[1]);
   std::string blob;
   char buffer[1 << 16];
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kParseTimeoutSeconds);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(kParseTimeoutSeconds);
   bool timed_out = false;
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
     if (left <= 0) {
       timed_out = true;
       break;
@@ -251,7 +254,8 @@ Status CheckPlyHeader(const std::string& path) {
       const unsigned long long body = static_cast<unsigned long long>(in.tellg() - body_start);
       long double need = 0;
       for (size_t e = 0; e < elements.size(); ++e) {
-        need += static_cast<long double>(elements[e].second) * std::max(1, properties[e]) * (ascii ? 2 : 1);
+        need += static_cast<long double>(elements[e].second) * std::max(1, properties[e]) *
+                (ascii ? 2 : 1);
       }
       if (need > body) {
         return Error{path + ": PLY header declares more elements than the file can hold (" +
@@ -287,10 +291,12 @@ Status SaveObj(const TriMesh& mesh, const std::string& path) {
   for (int i = 0; i < mesh.num_vertices(); ++i) {
     const Vec3& v = mesh.vertices[i];
     out << "v " << v.x() << " " << v.y() << " " << v.z();
-    if (colors) out << " " << mesh.colors[i].x() << " " << mesh.colors[i].y() << " " << mesh.colors[i].z();
+    if (colors)
+      out << " " << mesh.colors[i].x() << " " << mesh.colors[i].y() << " " << mesh.colors[i].z();
     out << "\n";
   }
-  for (const auto& f : mesh.faces) out << "f " << f[0] + 1 << " " << f[1] + 1 << " " << f[2] + 1 << "\n";
+  for (const auto& f : mesh.faces)
+    out << "f " << f[0] + 1 << " " << f[1] + 1 << " " << f[2] + 1 << "\n";
   if (!out) return Error{path + ": write failed"};
   return Status::Ok();
 }
@@ -299,17 +305,20 @@ Expected<LabeledMesh> LoadLabeledMesh(const std::string& folder) {
   const fs::path dir(folder);
   const fs::path meta_path = dir / "part_labels.json";
   std::ifstream meta_in(meta_path);
-  if (!meta_in) return Error{meta_path.string() + ": cannot open (expected a part-labelled object folder)"};
+  if (!meta_in)
+    return Error{meta_path.string() + ": cannot open (expected a part-labelled object folder)"};
   std::stringstream buffer;
   buffer << meta_in.rdbuf();
   const nlohmann::json meta = nlohmann::json::parse(buffer.str(), nullptr, false);
-  if (meta.is_discarded() || !meta.is_object()) return Error{meta_path.string() + ": not valid JSON"};
+  if (meta.is_discarded() || !meta.is_object())
+    return Error{meta_path.string() + ": not valid JSON"};
   if (!meta.contains("labels") || !meta["labels"].is_object()) {
     return Error{meta_path.string() + ": missing \"labels\" (label -> part name)"};
   }
   LabeledMesh out;
-  out.name = meta.contains("object") && meta["object"].is_string() ? meta["object"].get<std::string>()
-                                                                   : dir.filename().string();
+  out.name = meta.contains("object") && meta["object"].is_string()
+                 ? meta["object"].get<std::string>()
+                 : dir.filename().string();
   for (const auto& [key, value] : meta["labels"].items()) {
     char* end = nullptr;
     const long label = std::strtol(key.c_str(), &end, 10);
@@ -320,7 +329,9 @@ Expected<LabeledMesh> LoadLabeledMesh(const std::string& folder) {
     out.part_names[label] = value.get<std::string>();
   }
   auto field = [&](const char* key, const char* fallback) {
-    return (dir / (meta.contains(key) && meta[key].is_string() ? meta[key].get<std::string>() : fallback)).string();
+    return (dir /
+            (meta.contains(key) && meta[key].is_string() ? meta[key].get<std::string>() : fallback))
+        .string();
   };
   const std::string mesh_path = field("merged_mesh", "merged.obj");
   const std::string labels_path = field("face_labels", "merged_face_labels.txt");

@@ -21,7 +21,8 @@ Expected<LabeledMesh> LoadObject(const std::string& source) {
     if (!mesh) return mesh.error();
     LabeledMesh out;
     const std::string stem = path.stem().string();
-    const bool generic = stem == "textured" || stem == "model" || stem == "mesh" || stem == "merged";
+    const bool generic =
+        stem == "textured" || stem == "model" || stem == "mesh" || stem == "merged";
     out.name = generic && path.has_parent_path() ? path.parent_path().filename().string() : stem;
     out.mesh = std::move(mesh.value());
     out.face_labels.assign(out.mesh.faces.size(), 0);

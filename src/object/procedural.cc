@@ -31,7 +31,10 @@ void Arc(std::vector<Eigen::Vector2d>* profile, Eigen::Vector2d centre, double r
 LabeledMesh Mug(const ProceduralParams& p) {
   const double s = p.size, R = 0.04 * s, H = 0.095 * s * p.proportion, wall = 0.005 * s;
   LabeledMesh out{"mug", {}, {}, {"body", "handle"}};
-  AddPart(&out, Revolve({{0, 0}, {R, 0}, {R, H}, {R - wall, H}, {R - wall, wall}, {0, wall}}, p.resolution), 0);
+  AddPart(
+      &out,
+      Revolve({{0, 0}, {R, 0}, {R, H}, {R - wall, H}, {R - wall, wall}, {0, wall}}, p.resolution),
+      0);
   // handle: a half loop in the xz plane on the +x side, ends sunk into the wall
   const double a = 0.028 * s, b = 0.3 * H, tube = 0.0055 * s;
   std::vector<Vec3> path;
@@ -47,14 +50,20 @@ LabeledMesh Mug(const ProceduralParams& p) {
 
 LabeledMesh Bottle(const ProceduralParams& p) {
   const double s = p.size, R = 0.035 * s, h1 = 0.15 * s * p.proportion, rn = 0.013 * s;
-  const double shoulder = 0.03 * s, h2 = h1 + shoulder + 0.03 * s, rc = 0.015 * s, h3 = h2 + 0.02 * s;
+  const double shoulder = 0.03 * s, h2 = h1 + shoulder + 0.03 * s, rc = 0.015 * s,
+               h3 = h2 + 0.02 * s;
   LabeledMesh out{"bottle", {}, {}, {"body", "neck", "cap"}};
   std::vector<Eigen::Vector2d> body = {{0, 0}, {R, 0}, {R, h1}};
   Arc(&body, {rn, h1}, R - rn, shoulder, 0.0, kPi / 2, 8);
   body.emplace_back(0, h1 + shoulder);
   AddPart(&out, Revolve(body, p.resolution), 0);
-  AddPart(&out, Revolve({{0, h1 + shoulder - 0.003 * s}, {rn, h1 + shoulder - 0.003 * s}, {rn, h2}, {0, h2}}, p.resolution), 1);
-  AddPart(&out, Revolve({{0, h2 - 0.003 * s}, {rc, h2 - 0.003 * s}, {rc, h3}, {0, h3}}, p.resolution), 2);
+  AddPart(
+      &out,
+      Revolve({{0, h1 + shoulder - 0.003 * s}, {rn, h1 + shoulder - 0.003 * s}, {rn, h2}, {0, h2}},
+              p.resolution),
+      1);
+  AddPart(&out,
+          Revolve({{0, h2 - 0.003 * s}, {rc, h2 - 0.003 * s}, {rc, h3}, {0, h3}}, p.resolution), 2);
   return out;
 }
 
@@ -67,11 +76,17 @@ LabeledMesh Hammer(const ProceduralParams& p) {
 }
 
 LabeledMesh Pan(const ProceduralParams& p) {
-  const double s = p.size, R = 0.11 * s, H = 0.045 * s * p.proportion, flare = 0.012 * s, t = 0.004 * s;
+  const double s = p.size, R = 0.11 * s, H = 0.045 * s * p.proportion, flare = 0.012 * s,
+               t = 0.004 * s;
   LabeledMesh out{"pan", {}, {}, {"body", "handle"}};
-  AddPart(&out, Revolve({{0, 0}, {R, 0}, {R + flare, H}, {R + flare - t, H}, {R - t, t}, {0, t}}, p.resolution), 0);
+  AddPart(&out,
+          Revolve({{0, 0}, {R, 0}, {R + flare, H}, {R + flare - t, H}, {R - t, t}, {0, t}},
+                  p.resolution),
+          0);
   const double x0 = R + 0.5 * flare - 0.006 * s;
-  AddPart(&out, Box(Vec3(x0, -0.0125 * s, 0.7 * H), Vec3(x0 + 0.17 * s, 0.0125 * s, 0.7 * H + 0.011 * s)), 1);
+  AddPart(&out,
+          Box(Vec3(x0, -0.0125 * s, 0.7 * H), Vec3(x0 + 0.17 * s, 0.0125 * s, 0.7 * H + 0.011 * s)),
+          1);
   return out;
 }
 
@@ -79,12 +94,16 @@ LabeledMesh BoxWithLid(const ProceduralParams& p) {
   const double s = p.size, hx = 0.06 * s, hy = 0.04 * s, H = 0.07 * s * p.proportion;
   LabeledMesh out{"box", {}, {}, {"body", "lid"}};
   AddPart(&out, Box(Vec3(-hx, -hy, 0), Vec3(hx, hy, H)), 0);
-  AddPart(&out, Box(Vec3(-hx - 0.003 * s, -hy - 0.003 * s, H - 0.004 * s), Vec3(hx + 0.003 * s, hy + 0.003 * s, H + 0.01 * s)), 1);
+  AddPart(&out,
+          Box(Vec3(-hx - 0.003 * s, -hy - 0.003 * s, H - 0.004 * s),
+              Vec3(hx + 0.003 * s, hy + 0.003 * s, H + 0.01 * s)),
+          1);
   return out;
 }
 
 LabeledMesh Bowl(const ProceduralParams& p) {
-  const double s = p.size, R = 0.08 * s, H = 0.055 * s * p.proportion, t = 0.005 * s, foot = 0.035 * s;
+  const double s = p.size, R = 0.08 * s, H = 0.055 * s * p.proportion, t = 0.005 * s,
+               foot = 0.035 * s;
   LabeledMesh out{"bowl", {}, {}, {"body"}};
   std::vector<Eigen::Vector2d> profile = {{0, 0}, {foot, 0}};
   Arc(&profile, {0, H}, R, H, -kPi / 2 + std::asin(foot / R) * 0.999, 0.0, 12);  // outer wall
@@ -127,7 +146,8 @@ TriMesh Revolve(const std::vector<Eigen::Vector2d>& profile, int segments) {
     const bool pole_a = profile[i].x() <= 0, pole_b = profile[i + 1].x() <= 0;
     if (pole_a && pole_b) continue;
     for (int k = 0; k < segments; ++k) {
-      const int a0 = vertex(i, k), a1 = vertex(i, k + 1), b0 = vertex(i + 1, k), b1 = vertex(i + 1, k + 1);
+      const int a0 = vertex(i, k), a1 = vertex(i, k + 1), b0 = vertex(i + 1, k),
+                b1 = vertex(i + 1, k + 1);
       if (!pole_a) mesh.faces.push_back({a0, a1, b1});
       if (!pole_b) mesh.faces.push_back({a0, b1, b0});
       if (pole_b && !pole_a) continue;
@@ -183,9 +203,11 @@ TriMesh Tube(const std::vector<Vec3>& path, double radius, int segments) {
 TriMesh Box(const Vec3& lo, const Vec3& hi) {
   TriMesh mesh;
   for (int i = 0; i < 8; ++i) {
-    mesh.vertices.emplace_back(i & 1 ? hi.x() : lo.x(), i & 2 ? hi.y() : lo.y(), i & 4 ? hi.z() : lo.z());
+    mesh.vertices.emplace_back(i & 1 ? hi.x() : lo.x(), i & 2 ? hi.y() : lo.y(),
+                               i & 4 ? hi.z() : lo.z());
   }
-  const int quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4}, {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
+  const int quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
+                           {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
   for (const auto& q : quads) {
     mesh.faces.push_back({q[0], q[1], q[2]});
     mesh.faces.push_back({q[0], q[2], q[3]});
@@ -200,18 +222,26 @@ const std::vector<std::string>& ProceduralNames() {
 }
 
 Expected<LabeledMesh> MakeProcedural(const std::string& name, const ProceduralParams& params) {
-  if (!(params.size > 0.05 && params.size < 20) || !(params.proportion > 0.2 && params.proportion < 5) ||
-      params.resolution < 8 || params.resolution > 1024) {
-    return Error{name + ": parameters out of range (size in (0.05, 20), proportion in (0.2, 5), "
-                        "resolution in [8, 1024])"};
+  if (!(params.size > 0.05 && params.size < 20) ||
+      !(params.proportion > 0.2 && params.proportion < 5) || params.resolution < 8 ||
+      params.resolution > 1024) {
+    return Error{name +
+                 ": parameters out of range (size in (0.05, 20), proportion in (0.2, 5), "
+                 "resolution in [8, 1024])"};
   }
   LabeledMesh out;
-  if (name == "mug") out = Mug(params);
-  else if (name == "bottle") out = Bottle(params);
-  else if (name == "hammer") out = Hammer(params);
-  else if (name == "pan") out = Pan(params);
-  else if (name == "box") out = BoxWithLid(params);
-  else if (name == "bowl") out = Bowl(params);
+  if (name == "mug")
+    out = Mug(params);
+  else if (name == "bottle")
+    out = Bottle(params);
+  else if (name == "hammer")
+    out = Hammer(params);
+  else if (name == "pan")
+    out = Pan(params);
+  else if (name == "box")
+    out = BoxWithLid(params);
+  else if (name == "bowl")
+    out = Bowl(params);
   else {
     std::string known;
     for (const auto& n : ProceduralNames()) known += (known.empty() ? "" : ", ") + n;
@@ -236,10 +266,14 @@ Expected<LabeledMesh> MakeProcedural(const std::string& spec) {
       if (eq == std::string::npos || end == value.c_str() || *end != '\0') {
         return Error{spec + ": expected key=value pairs, got \"" + item + "\""};
       }
-      if (key == "size") params.size = v;
-      else if (key == "proportion") params.proportion = v;
-      else if (key == "resolution") params.resolution = static_cast<int>(v);
-      else return Error{spec + ": unknown parameter \"" + key + "\" (size, proportion, resolution)"};
+      if (key == "size")
+        params.size = v;
+      else if (key == "proportion")
+        params.proportion = v;
+      else if (key == "resolution")
+        params.resolution = static_cast<int>(v);
+      else
+        return Error{spec + ": unknown parameter \"" + key + "\" (size, proportion, resolution)"};
     }
   }
   return MakeProcedural(name, params);

@@ -8,10 +8,14 @@ namespace dexvlg {
 
 const char* CategoryName(PartCategory c) {
   switch (c) {
-    case PartCategory::kLid: return "lid";
-    case PartCategory::kDisk: return "disk";
-    case PartCategory::kLShaped: return "L-shaped";
-    case PartCategory::kShaft: return "shaft";
+    case PartCategory::kLid:
+      return "lid";
+    case PartCategory::kDisk:
+      return "disk";
+    case PartCategory::kLShaped:
+      return "L-shaped";
+    case PartCategory::kShaft:
+      return "shaft";
   }
   return "?";
 }
@@ -31,7 +35,10 @@ void SurfaceMoments(const TriMesh& mesh, Vec3* mean, Mat3* cov) {
     area += a;
     m += a * c;
     // E[x x^T] over a triangle = (sum_i p_i p_i^T + 9 c c^T) / 12
-    second += a * (p0 * p0.transpose() + p1 * p1.transpose() + p2 * p2.transpose() + 9 * c * c.transpose()) / 12.0;
+    second +=
+        a *
+        (p0 * p0.transpose() + p1 * p1.transpose() + p2 * p2.transpose() + 9 * c * c.transpose()) /
+        12.0;
   }
   if (area <= 0) {
     *mean = Vec3::Zero();
@@ -116,11 +123,14 @@ std::vector<PartInfo> AnalyseParts(const LabeledMesh& object, const CategoryRule
       const bool covers = h[1] >= rules.covers * extent_along(rest_box, a1);
       Vec3 across = d.unitOrthogonal();
       const double along_d = extent_along(info.box, d);
-      const double width = std::max(extent_along(info.box, across), extent_along(info.box, d.cross(across)));
-      const double rest_width = std::max(extent_along(rest_box, across), extent_along(rest_box, d.cross(across)));
+      const double width =
+          std::max(extent_along(info.box, across), extent_along(info.box, d.cross(across)));
+      const double rest_width =
+          std::max(extent_along(rest_box, across), extent_along(rest_box, d.cross(across)));
       if (flat && faces_rest && covers) {
         info.category = PartCategory::kLid;
-      } else if (flat || (along_d <= width && width < rest_width && info.area < rest.SurfaceArea())) {
+      } else if (flat ||
+                 (along_d <= width && width < rest_width && info.area < rest.SurfaceArea())) {
         info.category = PartCategory::kDisk;
       } else {
         info.category = PartCategory::kShaft;

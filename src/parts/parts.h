@@ -11,7 +11,7 @@ namespace dexvlg {
 /// Oriented bounding box: centre, axes (columns, sorted by decreasing half extent), half extents.
 struct OrientedBox {
   Vec3 centre = Vec3::Zero();
-  Mat3 axes = Mat3::Identity();  ///< column i is the unit axis of half_extents[i]
+  Mat3 axes = Mat3::Identity();      ///< column i is the unit axis of half_extents[i]
   Vec3 half_extents = Vec3::Zero();  ///< h0 >= h1 >= h2 (m)
 };
 

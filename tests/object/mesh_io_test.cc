@@ -80,23 +80,30 @@ TEST(MeshIoTest, CorruptedFilesNeverCrash) {
   std::ifstream in(good_path);
   const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // an ASCII PLY and a binary STL of the same box, written by hand
-  std::string ply = "ply\nformat ascii 1.0\nelement vertex " + std::to_string(box->mesh.num_vertices()) +
+  std::string ply = "ply\nformat ascii 1.0\nelement vertex " +
+                    std::to_string(box->mesh.num_vertices()) +
                     "\nproperty float x\nproperty float y\nproperty float z\nelement face " +
-                    std::to_string(box->mesh.num_faces()) + "\nproperty list uchar int vertex_indices\nend_header\n";
-  for (const Vec3& v : box->mesh.vertices) ply += std::to_string(v.x()) + " " + std::to_string(v.y()) + " " + std::to_string(v.z()) + "\n";
-  for (const auto& f : box->mesh.faces) ply += "3 " + std::to_string(f[0]) + " " + std::to_string(f[1]) + " " + std::to_string(f[2]) + "\n";
+                    std::to_string(box->mesh.num_faces()) +
+                    "\nproperty list uchar int vertex_indices\nend_header\n";
+  for (const Vec3& v : box->mesh.vertices)
+    ply += std::to_string(v.x()) + " " + std::to_string(v.y()) + " " + std::to_string(v.z()) + "\n";
+  for (const auto& f : box->mesh.faces)
+    ply += "3 " + std::to_string(f[0]) + " " + std::to_string(f[1]) + " " + std::to_string(f[2]) +
+           "\n";
   std::string stl(80, ' ');
   const uint32_t n = box->mesh.num_faces();
   stl.append(reinterpret_cast<const char*>(&n), 4);
   for (const auto& f : box->mesh.faces) {
     float rec[12] = {0};
     for (int k = 0; k < 3; ++k) {
-      for (int i = 0; i < 3; ++i) rec[3 + 3 * k + i] = static_cast<float>(box->mesh.vertices[f[k]][i]);
+      for (int i = 0; i < 3; ++i)
+        rec[3 + 3 * k + i] = static_cast<float>(box->mesh.vertices[f[k]][i]);
     }
     stl.append(reinterpret_cast<const char*>(rec), sizeof(rec));
     stl.append(2, '\0');
   }
-  const std::vector<std::pair<std::string, std::string>> originals = {{"obj", good}, {"ply", ply}, {"stl", stl}};
+  const std::vector<std::pair<std::string, std::string>> originals = {
+      {"obj", good}, {"ply", ply}, {"stl", stl}};
   for (const auto& [ext, text] : originals) {
     auto ok = LoadMesh(WriteText("orig." + ext, text));
     ASSERT_TRUE(ok.ok()) << ext << ": " << ok.error().message;
@@ -124,13 +131,16 @@ TEST(MeshIoTest, CorruptedFilesNeverCrash) {
         }
         break;
       case 3:
-        bad.insert(rng() % bad.size(), ext == "stl" ? std::string("\xff\xff\xff\x7f", 4) : "nan inf -1e400 ");
+        bad.insert(rng() % bad.size(),
+                   ext == "stl" ? std::string("\xff\xff\xff\x7f", 4) : "nan inf -1e400 ");
         break;
     }
     auto mesh = LoadMesh(WriteText("fuzz." + ext, bad));  // must return, not crash or hang
     ++total;
-    if (!mesh.ok()) ++errors;
-    else EXPECT_TRUE(ValidateMesh(*mesh, "fuzz").ok());
+    if (!mesh.ok())
+      ++errors;
+    else
+      EXPECT_TRUE(ValidateMesh(*mesh, "fuzz").ok());
   }
   EXPECT_GT(errors, 30) << "of " << total;
 }
@@ -161,7 +171,8 @@ TEST(LabeledMeshTest, BadLabelFilesAreErrors) {
   std::ofstream(dir / "merged_face_labels.txt") << "0\n1\n";  // too few
   auto few = LoadLabeledMesh(dir.string());
   ASSERT_FALSE(few.ok());
-  EXPECT_NE(few.error().message.find("2 labels for 24 faces"), std::string::npos) << few.error().message;
+  EXPECT_NE(few.error().message.find("2 labels for 24 faces"), std::string::npos)
+      << few.error().message;
   {
     std::ofstream labels(dir / "merged_face_labels.txt");
     for (int i = 0; i < 24; ++i) labels << (i == 5 ? 7 : 0) << "\n";

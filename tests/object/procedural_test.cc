@@ -52,8 +52,8 @@ TEST(ProceduralTest, PrimitivesHaveExactVolumes) {
 }
 
 TEST(ProceduralTest, BadSpecsAreErrors) {
-  for (const char* spec : {"teapot", "mug:size", "mug:size=abc", "mug:colour=3", "mug:size=-1",
-                           "bowl:resolution=2"}) {
+  for (const char* spec :
+       {"teapot", "mug:size", "mug:size=abc", "mug:colour=3", "mug:size=-1", "bowl:resolution=2"}) {
     auto object = MakeProcedural(std::string(spec));
     ASSERT_FALSE(object.ok()) << spec;
     EXPECT_FALSE(object.error().message.empty());

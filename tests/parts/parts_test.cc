@@ -25,7 +25,10 @@ TEST(SurfaceBoxTest, RecoversARotatedBox) {
 TEST(CategoryTest, ProceduralPartsMatchTheirConstruction) {
   const std::map<std::string, std::map<std::string, PartCategory>> expected = {
       {"mug", {{"body", PartCategory::kShaft}, {"handle", PartCategory::kLShaped}}},
-      {"bottle", {{"body", PartCategory::kShaft}, {"neck", PartCategory::kShaft}, {"cap", PartCategory::kDisk}}},
+      {"bottle",
+       {{"body", PartCategory::kShaft},
+        {"neck", PartCategory::kShaft},
+        {"cap", PartCategory::kDisk}}},
       {"hammer", {{"head", PartCategory::kShaft}, {"handle", PartCategory::kShaft}}},
       {"pan", {{"body", PartCategory::kDisk}, {"handle", PartCategory::kLShaped}}},
       {"box", {{"body", PartCategory::kShaft}, {"lid", PartCategory::kLid}}},
@@ -37,7 +40,8 @@ TEST(CategoryTest, ProceduralPartsMatchTheirConstruction) {
       auto object = MakeProcedural(name + params);
       ASSERT_TRUE(object.ok());
       for (const PartInfo& p : AnalyseParts(*object)) {
-        EXPECT_EQ(CategoryName(p.category), CategoryName(parts.at(p.name))) << name << params << " " << p.name;
+        EXPECT_EQ(CategoryName(p.category), CategoryName(parts.at(p.name)))
+            << name << params << " " << p.name;
       }
     }
   }
