@@ -20,7 +20,8 @@ struct Fixture {
   std::string name;
   std::vector<Vec3> points;
   Fixture() {
-    const std::string ycb = std::string(DEXVLG_SOURCE_DIR) + "/../shared/assets/objects/ycb_025_mug/textured.obj";
+    const std::string ycb =
+        std::string(DEXVLG_SOURCE_DIR) + "/../shared/assets/objects/ycb_025_mug/textured.obj";
     auto loaded = std::filesystem::exists(ycb) ? LoadMesh(ycb) : Expected<TriMesh>(Error{"absent"});
     if (loaded.ok()) {
       mesh = std::move(loaded.value());
@@ -49,7 +50,8 @@ void BM_MeshSdfQuery(benchmark::State& state) {
   Fixture& f = Data();
   const MeshSdf sdf(f.mesh);
   size_t i = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(sdf.Query(f.points[i++ % f.points.size()]).distance);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sdf.Query(f.points[i++ % f.points.size()]).distance);
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(f.name + ", " + std::to_string(f.mesh.num_faces()) + " faces");
 }

@@ -17,6 +17,7 @@ packages=(
   libtbb-dev               # threads
   libpng-dev               # PNG pictures
   libassimp-dev            # mesh files (OBJ, STL, PLY, GLB)
+  libopenvdb-dev libboost-iostreams-dev  # watertight repair (volumetric remeshing)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )
 

@@ -47,7 +47,8 @@ MeshSdf::MeshSdf(const TriMesh& mesh) : mesh_(mesh) {
   vertex_normal_.assign(mesh_.num_vertices(), Vec3::Zero());
   std::unordered_map<uint64_t, Vec3> edge_sum;
   auto key = [](int a, int b) {
-    return a < b ? (uint64_t(uint32_t(a)) << 32 | uint32_t(b)) : (uint64_t(uint32_t(b)) << 32 | uint32_t(a));
+    return a < b ? (uint64_t(uint32_t(a)) << 32 | uint32_t(b))
+                 : (uint64_t(uint32_t(b)) << 32 | uint32_t(a));
   };
   for (int f = 0; f < nf; ++f) {
     const Vec3 n = mesh_.FaceNormal(f);
@@ -55,7 +56,8 @@ MeshSdf::MeshSdf(const TriMesh& mesh) : mesh_(mesh) {
     const auto& t = mesh_.faces[f];
     for (int k = 0; k < 3; ++k) {
       // try_emplace with an explicit zero: operator[] would leave an Eigen vector uninitialised
-      edge_sum.try_emplace(key(t[k], t[(k + 1) % 3]), Vec3::Zero()).first->second += face_normal_[f];
+      edge_sum.try_emplace(key(t[k], t[(k + 1) % 3]), Vec3::Zero()).first->second +=
+          face_normal_[f];
       const Vec3 e1 = mesh_.vertices[t[(k + 1) % 3]] - mesh_.vertices[t[k]];
       const Vec3 e2 = mesh_.vertices[t[(k + 2) % 3]] - mesh_.vertices[t[k]];
       const double denom = e1.norm() * e2.norm();
@@ -119,7 +121,8 @@ SurfaceHit MeshSdf::Query(const Vec3& p, double cutoff) const {
       for (int i = node.begin; i < node.end; ++i) {
         const int f = order_[i];
         const auto& t = mesh_.faces[f];
-        const Vec3 c = ClosestOnTriangle(p, mesh_.vertices[t[0]], mesh_.vertices[t[1]], mesh_.vertices[t[2]]);
+        const Vec3 c =
+            ClosestOnTriangle(p, mesh_.vertices[t[0]], mesh_.vertices[t[1]], mesh_.vertices[t[2]]);
         const double d2 = (p - c).squaredNorm();
         if (d2 < best2) {
           best2 = d2;
@@ -196,7 +199,8 @@ SurfaceHit UnionSdf::Query(const Vec3& p, double cutoff) const {
   best.distance = cutoff;
   for (const MeshSdf& part : parts_) {
     // once inside some part, every part must be searched in full to find the deepest
-    const SurfaceHit hit = part.Query(p, best.distance > 0 ? best.distance : std::numeric_limits<double>::infinity());
+    const SurfaceHit hit =
+        part.Query(p, best.distance > 0 ? best.distance : std::numeric_limits<double>::infinity());
     if (hit.face >= 0 && hit.distance < best.distance) best = hit;
   }
   return best;
@@ -212,7 +216,8 @@ SurfaceSamples SampleSurface(const TriMesh& mesh, int count, unsigned seed) {
   std::uniform_real_distribution<double> u(0, 1);
   for (int i = 0; i < count; ++i) {
     const double r = u(rng) * total;
-    const int f = static_cast<int>(std::lower_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin());
+    const int f = static_cast<int>(std::lower_bound(cumulative.begin(), cumulative.end(), r) -
+                                   cumulative.begin());
     const auto& t = mesh.faces[std::min(f, mesh.num_faces() - 1)];
     double a = u(rng), b = u(rng);
     if (a + b > 1) {
@@ -240,7 +245,8 @@ SurfaceSamples FarthestPointSubset(const SurfaceSamples& samples, int count) {
     int next = 0;
     double farthest = -1;
     for (int i = 0; i < n; ++i) {
-      nearest[i] = std::min(nearest[i], (samples.points[i] - samples.points[current]).squaredNorm());
+      nearest[i] =
+          std::min(nearest[i], (samples.points[i] - samples.points[current]).squaredNorm());
       if (nearest[i] > farthest) {
         farthest = nearest[i];
         next = i;

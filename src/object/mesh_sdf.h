@@ -12,9 +12,9 @@ namespace dexvlg {
 /// Result of a closest-point query.
 struct SurfaceHit {
   double distance = std::numeric_limits<double>::infinity();  ///< signed: negative inside
-  Vec3 point = Vec3::Zero();    ///< closest surface point
-  Vec3 gradient = Vec3::Zero(); ///< d distance / d p: unit, points outwards
-  int face = -1;                ///< closest face
+  Vec3 point = Vec3::Zero();                                  ///< closest surface point
+  Vec3 gradient = Vec3::Zero();  ///< d distance / d p: unit, points outwards
+  int face = -1;                 ///< closest face
 };
 
 /// Signed distance to one closed, consistently outward-oriented mesh. Immutable after
@@ -40,9 +40,9 @@ class MeshSdf {
   TriMesh mesh_;
   std::vector<int> order_;
   std::vector<Node> nodes_;
-  std::vector<Vec3> face_normal_;               ///< unit
+  std::vector<Vec3> face_normal_;                 ///< unit
   std::vector<std::array<Vec3, 3>> edge_normal_;  ///< per face, edge k = (v_k, v_k+1)
-  std::vector<Vec3> vertex_normal_;             ///< angle weighted
+  std::vector<Vec3> vertex_normal_;               ///< angle weighted
 };
 
 /// Signed distance to a union of closed parts (min over parts), e.g. a procedural object whose

@@ -14,7 +14,8 @@ namespace {
 double WindingNumber(const TriMesh& mesh, const Vec3& p) {
   double total = 0;
   for (const auto& f : mesh.faces) {
-    const Vec3 a = mesh.vertices[f[0]] - p, b = mesh.vertices[f[1]] - p, c = mesh.vertices[f[2]] - p;
+    const Vec3 a = mesh.vertices[f[0]] - p, b = mesh.vertices[f[1]] - p,
+               c = mesh.vertices[f[2]] - p;
     const double la = a.norm(), lb = b.norm(), lc = c.norm();
     const double num = a.dot(b.cross(c));
     const double den = la * lb * lc + a.dot(b) * lc + b.dot(c) * la + c.dot(a) * lb;
@@ -139,7 +140,8 @@ TEST(SamplingTest, FarthestPointSubsetSpreadsOut) {
   auto min_gap = [](const SurfaceSamples& s) {
     double gap = std::numeric_limits<double>::infinity();
     for (size_t i = 0; i < s.points.size(); ++i) {
-      for (size_t j = i + 1; j < s.points.size(); ++j) gap = std::min(gap, (s.points[i] - s.points[j]).norm());
+      for (size_t j = i + 1; j < s.points.size(); ++j)
+        gap = std::min(gap, (s.points[i] - s.points[j]).norm());
     }
     return gap;
   };
