@@ -7,8 +7,8 @@
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
 #include "hand/hand_loader.h"
-#include "object/object_source.h"
 #include "object/procedural.h"
+#include "parts/prepare.h"
 
 namespace {
 
@@ -83,6 +83,26 @@ int main(int argc, char** argv) {
       ->required();
   object_info->add_flag("--json", object_json, "Print JSON instead of a table");
 
+  std::string prepare_out, size_range;
+  dexvlg::PrepareOptions prepare_options;
+  auto* object_prepare = object_cmd->add_subcommand(
+      "prepare",
+      "Write a prepared object folder: watertight mesh with part labels, surface samples, "
+      "object.json with part categories and boxes (format in docs/object_format.md)");
+  object_prepare
+      ->add_option("OBJECT", object_source, "Mesh file, part-labelled folder or procedural object")
+      ->required();
+  object_prepare->add_option("--out", prepare_out, "Output folder")->required();
+  object_prepare->add_option("--size", size_range,
+                             "Rescale so the bounding-box diagonal lies in MIN:MAX metres (e.g. "
+                             "0.2:0.5, as the paper); default: keep metric units");
+  object_prepare
+      ->add_option("--resolution", prepare_options.resolution, "Repair voxels along the diagonal")
+      ->capture_default_str();
+  object_prepare
+      ->add_option("--samples", prepare_options.samples, "Surface samples (farthest point)")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -91,8 +111,31 @@ int main(int argc, char** argv) {
       if (!hand) return Fail(hand.error());
       return dexvlg::cli::RunDemo(*hand, std::cout) ? 0 : kExitInputError;
     }
+    if (*object_prepare) {
+      if (!size_range.empty()) {
+        const size_t colon = size_range.find(':');
+        if (colon == std::string::npos) {
+          return Fail({"--size: expected MIN:MAX in metres, got \"" + size_range + "\""});
+        }
+        try {
+          prepare_options.min_diagonal = std::stod(size_range.substr(0, colon));
+          prepare_options.max_diagonal = std::stod(size_range.substr(colon + 1));
+        } catch (const std::exception&) {
+          return Fail({"--size: expected MIN:MAX in metres, got \"" + size_range + "\""});
+        }
+      }
+      auto object = dexvlg::LoadAnyObject(object_source);
+      if (!object) return Fail(object.error());
+      auto prepared = dexvlg::PrepareObject(*object, object_source, prepare_options);
+      if (!prepared) return Fail(prepared.error());
+      if (dexvlg::Status s = dexvlg::WritePrepared(*prepared, prepare_out); !s)
+        return Fail(s.error());
+      dexvlg::cli::PrintObjectInfo(prepared->watertight, false, std::cout);
+      std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ")\n";
+      return 0;
+    }
     if (*object_info) {
-      auto object = dexvlg::LoadObject(object_source);
+      auto object = dexvlg::LoadAnyObject(object_source);
       if (!object) return Fail(object.error());
       dexvlg::cli::PrintObjectInfo(*object, object_json, std::cout);
       return 0;

@@ -24,7 +24,8 @@ Expected<TriMesh> RepairWatertight(const TriMesh& mesh, const RepairOptions& opt
   static std::once_flag once;
   std::call_once(once, [] { openvdb::initialize(); });
   if (options.resolution < 8 || options.resolution > 1024) {
-    return Error{"repair: resolution must be in [8, 1024], got " + std::to_string(options.resolution)};
+    return Error{"repair: resolution must be in [8, 1024], got " +
+                 std::to_string(options.resolution)};
   }
   if (!(options.close_radius >= 0.5 && options.close_radius <= 8)) {
     return Error{"repair: close radius must be in [0.5, 8] voxels"};
@@ -46,8 +47,12 @@ Expected<TriMesh> RepairWatertight(const TriMesh& mesh, const RepairOptions& opt
 
   // dense voxel block around the mesh, padded so the flood can go round it
   const int pad = static_cast<int>(std::ceil(options.close_radius)) + 3;
-  const openvdb::Coord c0 = transform->worldToIndexCellCentered(openvdb::Vec3d(lo.x(), lo.y(), lo.z())) - openvdb::Coord(pad);
-  const openvdb::Coord c1 = transform->worldToIndexCellCentered(openvdb::Vec3d(hi.x(), hi.y(), hi.z())) + openvdb::Coord(pad);
+  const openvdb::Coord c0 =
+      transform->worldToIndexCellCentered(openvdb::Vec3d(lo.x(), lo.y(), lo.z())) -
+      openvdb::Coord(pad);
+  const openvdb::Coord c1 =
+      transform->worldToIndexCellCentered(openvdb::Vec3d(hi.x(), hi.y(), hi.z())) +
+      openvdb::Coord(pad);
   const int nx = c1.x() - c0.x() + 1, ny = c1.y() - c0.y() + 1, nz = c1.z() - c0.z() + 1;
   const size_t total = static_cast<size_t>(nx) * ny * nz;
   auto at = [&](int i, int j, int k) { return (static_cast<size_t>(i) * ny + j) * nz + k; };
@@ -110,11 +115,14 @@ Expected<TriMesh> RepairWatertight(const TriMesh& mesh, const RepairOptions& opt
       for (int k = 0; k < nz; ++k) {
         const size_t id = at(i, j, k);
         const float d = dist[id];
-        float value = outside[id] ? static_cast<float>(std::min<double>(d, 1e9) - r)
-                                  : static_cast<float>(std::min<double>(std::min<double>(d, 1e9) - r, 0.0));
+        float value = outside[id]
+                          ? static_cast<float>(std::min<double>(d, 1e9) - r)
+                          : static_cast<float>(std::min<double>(std::min<double>(d, 1e9) - r, 0.0));
         if (!outside[id] && d > r) value = -width;  // enclosed interior
-        if (std::abs(value) < width) phi_access.setValue(openvdb::Coord(c0.x() + i, c0.y() + j, c0.z() + k), value);
-        else if (value <= -width) phi_access.setValueOff(openvdb::Coord(c0.x() + i, c0.y() + j, c0.z() + k), -width);
+        if (std::abs(value) < width)
+          phi_access.setValue(openvdb::Coord(c0.x() + i, c0.y() + j, c0.z() + k), value);
+        else if (value <= -width)
+          phi_access.setValueOff(openvdb::Coord(c0.x() + i, c0.y() + j, c0.z() + k), -width);
       }
     }
   }
@@ -133,11 +141,14 @@ Expected<TriMesh> RepairWatertight(const TriMesh& mesh, const RepairOptions& opt
   if (SignedVolume(out) < 0) {
     for (auto& f : out.faces) std::swap(f[1], f[2]);
   }
-  // pull the offset surface back onto the input where the input is near (not across holes)
+  // pull the offset surface back onto the input where the input is near (not across holes);
+  // 1% of the offset is kept so that vertices landing on the same input edge or corner stay
+  // distinct points (a reader that welds equal positions would otherwise make the surface
+  // non-manifold)
   const MeshSdf input(mesh);
   for (Vec3& v : out.vertices) {
     const SurfaceHit hit = input.Query(v, 1.5 * r);
-    if (hit.face >= 0) v = hit.point;
+    if (hit.face >= 0) v = hit.point + 0.01 * (v - hit.point);
   }
   return out;
 }

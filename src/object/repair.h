@@ -8,8 +8,8 @@ namespace dexvlg {
 
 /// Options of RepairWatertight.
 struct RepairOptions {
-  int resolution = 160;  ///< voxels along the bounding-box diagonal
-  double adaptivity = 0.0;  ///< 0: uniform triangles; up to 1: fewer triangles on flat regions
+  int resolution = 160;       ///< voxels along the bounding-box diagonal
+  double adaptivity = 0.0;    ///< 0: uniform triangles; up to 1: fewer triangles on flat regions
   double close_radius = 1.5;  ///< voxels: holes narrower than about twice this close
 };
 

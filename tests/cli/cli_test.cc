@@ -1,8 +1,10 @@
 // The dexvlg binary end to end: help, output, exit codes, error messages.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -57,6 +59,34 @@ TEST(CliTest, BadInputGivesMessageAndNonZeroExit) {
   EXPECT_NE(r.output.find("quaternion"), std::string::npos) << r.output;
   r = Dexvlg("hand nonsense");
   EXPECT_NE(r.code, 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliTest, ObjectInfoShowsPartCategories) {
+  const CliRun r = Dexvlg("object info mug --json");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"L-shaped\""), std::string::npos);
+  const CliRun bad = Dexvlg("object info teapot");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.output.find("unknown procedural object 'teapot'"), std::string::npos) << bad.output;
+  const CliRun missing = Dexvlg("object info /nonexistent/cup.obj");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.output.find("/nonexistent/cup.obj"), std::string::npos) << missing.output;
+}
+
+TEST(CliTest, ObjectPrepareWritesAFolder) {
+  const std::string dir = "/tmp/dexvlg_cli_prepare_" + std::to_string(::getpid());
+  const CliRun r = Dexvlg("object prepare bottle --samples 128 --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const CliRun info = Dexvlg("object info " + dir);
+  ASSERT_EQ(info.code, 0) << info.output;
+  EXPECT_NE(info.output.find("(watertight)"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("cap"), std::string::npos);
+  EXPECT_EQ(Dexvlg("object prepare bottle --size 3 --out " + dir).code, 1);
+  std::system(("rm -rf " + dir).c_str());
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+// `object prepare`: everything later stages need about an object, in one versioned folder.
+//
+// Folder layout (format "dexvlg-object", version 1; docs/object_format.md):
+//   object.json            name, source, scale, bounds, parts (category, box), files, version
+//   visual.obj             the input mesh (scaled), vertex colours kept: for rendering
+//   watertight.obj         closed, manifold, outward surface: for distances and simulation
+//   watertight_labels.txt  one part label per watertight face
+//   samples.ply            surface samples (ASCII PLY: x y z nx ny nz label)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "object/mesh.h"
+#include "object/mesh_sdf.h"
+
+namespace dexvlg {
+
+inline constexpr const char* kObjectFormat = "dexvlg-object";
+inline constexpr int kObjectVersion = 1;
+
+/// Options of PrepareObject.
+struct PrepareOptions {
+  double min_diagonal = 0;    ///< with max_diagonal > 0: rescale so the bounding-box diagonal
+  double max_diagonal = 0;    ///< lies in [min, max] m (the paper uses 0.2-0.5); 0: keep metric
+  int resolution = 160;       ///< repair voxels along the diagonal
+  double adaptivity = 0.3;    ///< repair mesh simplification on flat regions (0: none, 1: most)
+  int samples = 2048;         ///< farthest-point surface samples
+  unsigned seed = 0;          ///< sampling seed
+};
+
+/// A prepared object in memory.
+struct PreparedObject {
+  std::string name;
+  std::string source;
+  double scale = 1.0;          ///< applied to the input coordinates
+  TriMesh visual;              ///< the input, scaled
+  LabeledMesh watertight;      ///< repaired surface with per-face labels
+  SurfaceSamples samples;
+  std::vector<int> sample_labels;
+};
+
+/// Scales, repairs, transfers part labels (nearest input face), and samples an object.
+Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::string& source,
+                                       const PrepareOptions& options = {});
+
+/// Writes the folder (created if needed); files are written to temporaries and renamed, so a
+/// killed run never leaves a half-written object.json.
+Status WritePrepared(const PreparedObject& object, const std::string& dir);
+
+/// Reads a prepared folder back as a labelled watertight mesh (object.json version checked).
+Expected<LabeledMesh> LoadPrepared(const std::string& dir);
+
+/// LoadObject (mesh file, part-labelled folder, procedural spec) plus prepared folders.
+Expected<LabeledMesh> LoadAnyObject(const std::string& source);
+
+}  // namespace dexvlg
