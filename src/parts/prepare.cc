@@ -17,10 +17,12 @@ using json = nlohmann::json;
 
 Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::string& source,
                                        const PrepareOptions& options) {
-  if (options.max_diagonal > 0 && !(options.min_diagonal > 0 && options.min_diagonal <= options.max_diagonal)) {
+  if (options.max_diagonal > 0 &&
+      !(options.min_diagonal > 0 && options.min_diagonal <= options.max_diagonal)) {
     return Error{source + ": size range must satisfy 0 < min <= max"};
   }
-  if (options.samples < 1 || options.samples > 1'000'000) return Error{source + ": samples must be in [1, 1e6]"};
+  if (options.samples < 1 || options.samples > 1'000'000)
+    return Error{source + ": samples must be in [1, 1e6]"};
   PreparedObject out;
   out.name = object.name;
   out.source = source;
@@ -46,10 +48,12 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
   out.watertight.mesh = std::move(watertight.value());
   for (const auto& f : out.watertight.mesh.faces) {
     const Vec3 c = (out.watertight.mesh.vertices[f[0]] + out.watertight.mesh.vertices[f[1]] +
-                    out.watertight.mesh.vertices[f[2]]) / 3.0;
+                    out.watertight.mesh.vertices[f[2]]) /
+                   3.0;
     out.watertight.face_labels.push_back(object.face_labels[input.Query(c).face]);
   }
-  const SurfaceSamples dense = SampleSurface(out.watertight.mesh, 8 * options.samples, options.seed);
+  const SurfaceSamples dense =
+      SampleSurface(out.watertight.mesh, 8 * options.samples, options.seed);
   out.samples = FarthestPointSubset(dense, options.samples);
   for (int f : out.samples.faces) out.sample_labels.push_back(out.watertight.face_labels[f]);
   return out;
@@ -73,7 +77,8 @@ Status WriteAtomic(const fs::path& path, const std::string& text) {
 json BoxJson(const OrientedBox& b) {
   const Mat3& a = b.axes;
   return {{"centre", {b.centre.x(), b.centre.y(), b.centre.z()}},
-          {"axes", {{a(0, 0), a(1, 0), a(2, 0)}, {a(0, 1), a(1, 1), a(2, 1)}, {a(0, 2), a(1, 2), a(2, 2)}}},
+          {"axes",
+           {{a(0, 0), a(1, 0), a(2, 0)}, {a(0, 1), a(1, 1), a(2, 1)}, {a(0, 2), a(1, 2), a(2, 2)}}},
           {"half_extents", {b.half_extents.x(), b.half_extents.y(), b.half_extents.z()}}};
 }
 
@@ -90,13 +95,15 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
   for (int l : object.watertight.face_labels) labels << l << "\n";
   if (Status s = WriteAtomic(root / "watertight_labels.txt", labels.str()); !s) return s;
   std::ostringstream ply;
-  ply << "ply\nformat ascii 1.0\ncomment dexvlg surface samples\nelement vertex " << object.samples.points.size()
-      << "\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\nproperty float ny\n"
+  ply << "ply\nformat ascii 1.0\ncomment dexvlg surface samples\nelement vertex "
+      << object.samples.points.size()
+      << "\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\nproperty "
+         "float ny\n"
          "property float nz\nproperty int label\nend_header\n";
   for (size_t i = 0; i < object.samples.points.size(); ++i) {
     const Vec3 &p = object.samples.points[i], &n = object.samples.normals[i];
-    ply << p.x() << " " << p.y() << " " << p.z() << " " << n.x() << " " << n.y() << " " << n.z() << " "
-        << object.sample_labels[i] << "\n";
+    ply << p.x() << " " << p.y() << " " << p.z() << " " << n.x() << " " << n.y() << " " << n.z()
+        << " " << object.sample_labels[i] << "\n";
   }
   if (Status s = WriteAtomic(root / "samples.ply", ply.str()); !s) return s;
   Vec3 lo, hi;
@@ -114,12 +121,18 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
                      {"non_manifold_edges", edges.non_manifold_edges}};
   j["parts"] = json::array();
   for (const PartInfo& p : AnalyseParts(object.watertight)) {
-    j["parts"].push_back({{"name", p.name}, {"label", p.label}, {"category", CategoryName(p.category)},
-                          {"faces", p.num_faces}, {"area", p.area}, {"box", BoxJson(p.box)}});
+    j["parts"].push_back({{"name", p.name},
+                          {"label", p.label},
+                          {"category", CategoryName(p.category)},
+                          {"faces", p.num_faces},
+                          {"area", p.area},
+                          {"box", BoxJson(p.box)}});
   }
   j["part_names"] = object.watertight.part_names;
-  j["files"] = {{"visual", "visual.obj"}, {"watertight", "watertight.obj"},
-                {"labels", "watertight_labels.txt"}, {"samples", "samples.ply"}};
+  j["files"] = {{"visual", "visual.obj"},
+                {"watertight", "watertight.obj"},
+                {"labels", "watertight_labels.txt"},
+                {"samples", "samples.ply"}};
   // object.json last: its presence marks a complete folder
   return WriteAtomic(root / "object.json", j.dump(2) + "\n");
 }
@@ -133,12 +146,15 @@ Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
   buffer << in.rdbuf();
   const json j = json::parse(buffer.str(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Error{meta_path + ": not valid JSON"};
-  if (!j.contains("format") || j["format"] != kObjectFormat) return Error{meta_path + ": not a dexvlg object"};
-  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != kObjectVersion) {
+  if (!j.contains("format") || j["format"] != kObjectFormat)
+    return Error{meta_path + ": not a dexvlg object"};
+  if (!j.contains("version") || !j["version"].is_number_integer() ||
+      j["version"].get<int>() != kObjectVersion) {
     return Error{meta_path + ": unsupported object version (this dexvlg reads version " +
                  std::to_string(kObjectVersion) + ")"};
   }
-  if (!j.contains("part_names") || !j["part_names"].is_array()) return Error{meta_path + ": missing part_names"};
+  if (!j.contains("part_names") || !j["part_names"].is_array())
+    return Error{meta_path + ": missing part_names"};
   LabeledMesh out;
   out.name = j.value("name", root.filename().string());
   for (const json& n : j["part_names"]) {
@@ -152,13 +168,15 @@ Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
   int label = 0;
   while (labels >> label) {
     if (label < 0 || label >= static_cast<int>(out.part_names.size())) {
-      return Error{(root / "watertight_labels.txt").string() + ": label " + std::to_string(label) + " out of range"};
+      return Error{(root / "watertight_labels.txt").string() + ": label " + std::to_string(label) +
+                   " out of range"};
     }
     out.face_labels.push_back(label);
   }
   if (static_cast<int>(out.face_labels.size()) != out.mesh.num_faces()) {
-    return Error{(root / "watertight_labels.txt").string() + ": " + std::to_string(out.face_labels.size()) +
-                 " labels for " + std::to_string(out.mesh.num_faces()) + " faces"};
+    return Error{(root / "watertight_labels.txt").string() + ": " +
+                 std::to_string(out.face_labels.size()) + " labels for " +
+                 std::to_string(out.mesh.num_faces()) + " faces"};
   }
   return out;
 }

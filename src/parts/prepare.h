@@ -22,21 +22,21 @@ inline constexpr int kObjectVersion = 1;
 
 /// Options of PrepareObject.
 struct PrepareOptions {
-  double min_diagonal = 0;    ///< with max_diagonal > 0: rescale so the bounding-box diagonal
-  double max_diagonal = 0;    ///< lies in [min, max] m (the paper uses 0.2-0.5); 0: keep metric
-  int resolution = 160;       ///< repair voxels along the diagonal
-  double adaptivity = 0.3;    ///< repair mesh simplification on flat regions (0: none, 1: most)
-  int samples = 2048;         ///< farthest-point surface samples
-  unsigned seed = 0;          ///< sampling seed
+  double min_diagonal = 0;  ///< with max_diagonal > 0: rescale so the bounding-box diagonal
+  double max_diagonal = 0;  ///< lies in [min, max] m (the paper uses 0.2-0.5); 0: keep metric
+  int resolution = 160;     ///< repair voxels along the diagonal
+  double adaptivity = 0.3;  ///< repair mesh simplification on flat regions (0: none, 1: most)
+  int samples = 2048;       ///< farthest-point surface samples
+  unsigned seed = 0;        ///< sampling seed
 };
 
 /// A prepared object in memory.
 struct PreparedObject {
   std::string name;
   std::string source;
-  double scale = 1.0;          ///< applied to the input coordinates
-  TriMesh visual;              ///< the input, scaled
-  LabeledMesh watertight;      ///< repaired surface with per-face labels
+  double scale = 1.0;      ///< applied to the input coordinates
+  TriMesh visual;          ///< the input, scaled
+  LabeledMesh watertight;  ///< repaired surface with per-face labels
   SurfaceSamples samples;
   std::vector<int> sample_labels;
 };

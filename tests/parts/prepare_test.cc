@@ -30,7 +30,8 @@ TEST(PrepareTest, WritesAFolderThatLoadsBackWatertightWithItsParts) {
   ASSERT_TRUE(prepared.ok()) << prepared.error().message;
   const fs::path dir = fs::temp_directory_path() / ("dexvlg_prep_" + std::to_string(::getpid()));
   ASSERT_TRUE(WritePrepared(*prepared, dir.string()).ok());
-  for (const char* f : {"object.json", "visual.obj", "watertight.obj", "watertight_labels.txt", "samples.ply"}) {
+  for (const char* f :
+       {"object.json", "visual.obj", "watertight.obj", "watertight_labels.txt", "samples.ply"}) {
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   }
   auto loaded = LoadPrepared(dir.string());
@@ -40,7 +41,8 @@ TEST(PrepareTest, WritesAFolderThatLoadsBackWatertightWithItsParts) {
   // label transfer: each part keeps its share of the surface (the sunk handle ends are hidden
   // inside the body after repair, hence the tolerance)
   const auto before = AreaShares(*mug), after = AreaShares(*loaded);
-  for (size_t i = 0; i < before.size(); ++i) EXPECT_NEAR(after[i], before[i], 0.05) << mug->part_names[i];
+  for (size_t i = 0; i < before.size(); ++i)
+    EXPECT_NEAR(after[i], before[i], 0.05) << mug->part_names[i];
   EXPECT_EQ(prepared->samples.points.size(), 2048u);
   // a future version is refused with a message
   std::ifstream in(dir / "object.json");
