@@ -18,6 +18,7 @@ packages=(
   libpng-dev               # PNG pictures
   libassimp-dev            # mesh files (OBJ, STL, PLY, GLB)
   libopenvdb-dev libboost-iostreams-dev  # watertight repair (volumetric remeshing)
+  libembree-dev            # ray-cast pictures
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )
 

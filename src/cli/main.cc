@@ -9,6 +9,7 @@
 #include "hand/hand_loader.h"
 #include "object/procedural.h"
 #include "parts/prepare.h"
+#include "render/render.h"
 
 namespace {
 
@@ -103,6 +104,22 @@ int main(int argc, char** argv) {
       ->add_option("--samples", prepare_options.samples, "Surface samples (farthest point)")
       ->capture_default_str();
 
+  std::string render_out;
+  int view_width = 480, view_height = 360;
+  auto* object_render = object_cmd->add_subcommand(
+      "render", "Write a PNG of an object coloured by part: four views in a 2 x 2 grid");
+  object_render
+      ->add_option("OBJECT", object_source,
+                   "Mesh file, part-labelled or prepared folder, or procedural object")
+      ->required();
+  object_render->add_option("--out", render_out, "Output PNG")->required();
+  object_render->add_option("--width", view_width, "Width of one view (pixels)")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 4096));
+  object_render->add_option("--height", view_height, "Height of one view (pixels)")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 4096));
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -130,8 +147,25 @@ int main(int argc, char** argv) {
       if (!prepared) return Fail(prepared.error());
       if (dexvlg::Status s = dexvlg::WritePrepared(*prepared, prepare_out); !s)
         return Fail(s.error());
+      const std::string preview = prepare_out + "/preview.png";
+      if (dexvlg::Status s =
+              dexvlg::WritePng(dexvlg::PartPreview(prepared->watertight, 320, 240), preview);
+          !s) {
+        return Fail(s.error());
+      }
       dexvlg::cli::PrintObjectInfo(prepared->watertight, false, std::cout);
       std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ")\n";
+      return 0;
+    }
+    if (*object_render) {
+      auto object = dexvlg::LoadAnyObject(object_source);
+      if (!object) return Fail(object.error());
+      if (dexvlg::Status s =
+              dexvlg::WritePng(dexvlg::PartPreview(*object, view_width, view_height), render_out);
+          !s) {
+        return Fail(s.error());
+      }
+      std::cout << "wrote " << render_out << "\n";
       return 0;
     }
     if (*object_info) {

@@ -106,7 +106,7 @@ std::vector<PartInfo> AnalyseParts(const LabeledMesh& object, const CategoryRule
     const Vec3& h = info.box.half_extents;
     const bool elongated = h[0] >= rules.elongated * h[1];
     const bool flat = h[2] < rules.flat * h[1];
-    if (elongated && h[2] < rules.thin * h[1]) {
+    if (elongated && h[2] < rules.thin * h[1] && 2 * h[2] <= rules.max_l_thickness) {
       info.category = PartCategory::kLShaped;
     } else if (rest.faces.empty()) {
       info.category = flat ? PartCategory::kDisk : PartCategory::kShaft;

@@ -30,6 +30,7 @@ struct CategoryRules {
   double thin = 0.6;       ///< h2 / h1 below this: not round (a flat bar or plate)
   double flat = 0.5;       ///< h2 / h1 below this: flat
   double covers = 0.7;     ///< a lid's footprint spans this fraction of the rest's cross-section
+  double max_l_thickness = 0.03;  ///< m: an L-shaped part is at most this thick (2 h2): graspable
 };
 
 /// One part of an object with its box and category.
@@ -43,7 +44,8 @@ struct PartInfo {
 };
 
 /// Boxes and categories of every part of `object`. Rules, in order:
-///  1. L-shaped: elongated (h0 >= elongated h1) and not round (h2 < thin h1): handles, bars, loops.
+///  1. L-shaped: elongated (h0 >= elongated h1), not round (h2 < thin h1) and thin in absolute
+///     terms (2 h2 <= max_l_thickness): handles, bars, loops.
 ///  2. lid: flat (h2 < flat h1), not elongated, its thin axis points at the rest of the object
 ///     (|a2 . d| > 0.7, d from the rest's centroid to the part's) and its footprint covers the
 ///     rest's cross-section (h1 >= covers x the rest's half extent along a1): box lids, pot lids.

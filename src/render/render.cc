@@ -1,0 +1,165 @@
+#include "render/render.h"
+
+#include <embree3/rtcore.h>
+#include <png.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/demand.h"
+
+namespace dexvlg {
+
+void Image::Resize(int w, int h, uint8_t grey) {
+  width = w;
+  height = h;
+  rgb.assign(static_cast<size_t>(w) * h * 3, grey);
+}
+
+Camera FitCamera(const Vec3& lo, const Vec3& hi, double azimuth_deg, double elevation_deg,
+                 int width, int height) {
+  constexpr double kDeg = 3.14159265358979323846 / 180;
+  Camera c;
+  c.width = width;
+  c.height = height;
+  c.target = 0.5 * (lo + hi);
+  const double radius = std::max(0.5 * (hi - lo).norm(), 1e-3);
+  const double distance = radius / std::sin(0.5 * c.fov_y_deg * kDeg) * 0.9;
+  const double az = azimuth_deg * kDeg, el = elevation_deg * kDeg;
+  c.eye = c.target +
+          distance * Vec3(std::cos(el) * std::cos(az), std::cos(el) * std::sin(az), std::sin(el));
+  return c;
+}
+
+Vec3 PartColor(int label) {
+  static const Vec3 palette[] = {{0.26, 0.52, 0.80}, {0.93, 0.49, 0.19}, {0.36, 0.70, 0.34},
+                                 {0.86, 0.26, 0.30}, {0.58, 0.42, 0.74}, {0.55, 0.36, 0.30},
+                                 {0.90, 0.47, 0.72}, {0.50, 0.50, 0.50}, {0.74, 0.74, 0.20},
+                                 {0.10, 0.74, 0.80}};
+  return palette[((label % 10) + 10) % 10];
+}
+
+std::vector<Vec3> PartFaceColors(const LabeledMesh& object) {
+  std::vector<Vec3> colors;
+  colors.reserve(object.face_labels.size());
+  for (int l : object.face_labels) colors.push_back(PartColor(l));
+  return colors;
+}
+
+Image Render(const std::vector<ColoredMesh>& meshes, const Camera& camera, const Vec3& background) {
+  RTCDevice device = rtcNewDevice(nullptr);
+  RTCScene scene = rtcNewScene(device);
+  for (const ColoredMesh& cm : meshes) {
+    DEXVLG_DEMAND(cm.mesh != nullptr && cm.face_colors.size() == cm.mesh->faces.size(),
+                  "face colours: expected " << (cm.mesh ? cm.mesh->faces.size() : 0) << ", got "
+                                            << cm.face_colors.size());
+    RTCGeometry geom = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
+    auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0,
+                                                          RTC_FORMAT_FLOAT3, 3 * sizeof(float),
+                                                          cm.mesh->vertices.size()));
+    for (size_t i = 0; i < cm.mesh->vertices.size(); ++i) {
+      for (int k = 0; k < 3; ++k) v[3 * i + k] = static_cast<float>(cm.mesh->vertices[i][k]);
+    }
+    auto* idx = static_cast<unsigned*>(
+        rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
+                                3 * sizeof(unsigned), cm.mesh->faces.size()));
+    for (size_t f = 0; f < cm.mesh->faces.size(); ++f) {
+      for (int k = 0; k < 3; ++k) idx[3 * f + k] = static_cast<unsigned>(cm.mesh->faces[f][k]);
+    }
+    rtcCommitGeometry(geom);
+    rtcAttachGeometry(scene, geom);  // ids follow the order of `meshes`
+    rtcReleaseGeometry(geom);
+  }
+  rtcCommitScene(scene);
+
+  Image image;
+  image.Resize(camera.width, camera.height);
+  const Vec3 forward = (camera.target - camera.eye).normalized();
+  const Vec3 right = forward.cross(camera.up).normalized();
+  const Vec3 up = right.cross(forward);
+  const double tan_half = std::tan(0.5 * camera.fov_y_deg * 3.14159265358979323846 / 180);
+  const double aspect = static_cast<double>(camera.width) / camera.height;
+  RTCIntersectContext context;
+  rtcInitIntersectContext(&context);
+  for (int y = 0; y < camera.height; ++y) {
+    for (int x = 0; x < camera.width; ++x) {
+      const double u = (2 * (x + 0.5) / camera.width - 1) * tan_half * aspect;
+      const double w = (1 - 2 * (y + 0.5) / camera.height) * tan_half;
+      const Vec3 dir = (forward + u * right + w * up).normalized();
+      RTCRayHit rh{};
+      rh.ray.org_x = static_cast<float>(camera.eye.x());
+      rh.ray.org_y = static_cast<float>(camera.eye.y());
+      rh.ray.org_z = static_cast<float>(camera.eye.z());
+      rh.ray.dir_x = static_cast<float>(dir.x());
+      rh.ray.dir_y = static_cast<float>(dir.y());
+      rh.ray.dir_z = static_cast<float>(dir.z());
+      rh.ray.tnear = 0;
+      rh.ray.tfar = std::numeric_limits<float>::infinity();
+      rh.ray.mask = 0xFFFFFFFF;  // Embree skips rays whose mask does not match the geometry's
+      rh.hit.geomID = RTC_INVALID_GEOMETRY_ID;
+      rtcIntersect1(scene, &context, &rh);
+      Vec3 color = background;
+      if (rh.hit.geomID != RTC_INVALID_GEOMETRY_ID) {
+        const Vec3 n = Vec3(rh.hit.Ng_x, rh.hit.Ng_y, rh.hit.Ng_z).normalized();
+        const double lambert = std::abs(n.dot(dir));  // head light; both faces lit
+        color = meshes[rh.hit.geomID].face_colors[rh.hit.primID] * (0.25 + 0.75 * lambert);
+      }
+      uint8_t* px = image.At(x, y);
+      for (int k = 0; k < 3; ++k)
+        px[k] = static_cast<uint8_t>(std::clamp(color[k], 0.0, 1.0) * 255 + 0.5);
+    }
+  }
+  rtcReleaseScene(scene);
+  rtcReleaseDevice(device);
+  return image;
+}
+
+Image Tile(const std::vector<Image>& images, int columns) {
+  Image out;
+  if (images.empty()) return out;
+  const int w = images[0].width, h = images[0].height;
+  const int rows = (static_cast<int>(images.size()) + columns - 1) / columns;
+  out.Resize(w * columns, h * rows);
+  for (size_t i = 0; i < images.size(); ++i) {
+    const int ox = static_cast<int>(i % columns) * w, oy = static_cast<int>(i / columns) * h;
+    for (int y = 0; y < h; ++y) {
+      std::copy(images[i].At(0, y), images[i].At(0, y) + 3 * w, out.At(ox, oy + y));
+    }
+  }
+  return out;
+}
+
+Status WritePng(const Image& image, const std::string& path) {
+  FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return Error{path + ": cannot open for writing"};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (png == nullptr || info == nullptr || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    std::fclose(file);
+    return Error{path + ": PNG encoding failed"};
+  }
+  png_init_io(png, file);
+  png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  for (int y = 0; y < image.height; ++y) png_write_row(png, const_cast<uint8_t*>(image.At(0, y)));
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  if (std::fclose(file) != 0) return Error{path + ": write failed"};
+  return Status::Ok();
+}
+
+Image PartPreview(const LabeledMesh& object, int view_width, int view_height) {
+  Vec3 lo, hi;
+  object.mesh.Bounds(&lo, &hi);
+  const ColoredMesh cm{&object.mesh, PartFaceColors(object)};
+  std::vector<Image> views;
+  for (const auto& [az, el] : {std::pair{-60.0, 25.0}, std::pair{30.0, 25.0},
+                               std::pair{-60.0, 70.0}, std::pair{120.0, 15.0}}) {
+    views.push_back(Render({cm}, FitCamera(lo, hi, az, el, view_width, view_height)));
+  }
+  return Tile(views, 2);
+}
+
+}  // namespace dexvlg
