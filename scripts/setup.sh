@@ -19,6 +19,7 @@ packages=(
   libassimp-dev            # mesh files (OBJ, STL, PLY, GLB)
   libopenvdb-dev libboost-iostreams-dev  # watertight repair (volumetric remeshing)
   libembree-dev            # ray-cast pictures
+  libbullet-extras-dev     # HACD convex decomposition
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )
 

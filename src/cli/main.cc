@@ -154,7 +154,9 @@ int main(int argc, char** argv) {
         return Fail(s.error());
       }
       dexvlg::cli::PrintObjectInfo(prepared->watertight, false, std::cout);
-      std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ")\n";
+      std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ", "
+                << prepared->pieces.size() << " " << prepared->pieces_source
+                << " collision pieces)\n";
       return 0;
     }
     if (*object_render) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "object/convex.h"
 #include "object/mesh_io.h"
 #include "object/object_source.h"
 #include "object/repair.h"
@@ -51,6 +52,25 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
                     out.watertight.mesh.vertices[f[2]]) /
                    3.0;
     out.watertight.face_labels.push_back(object.face_labels[input.Query(c).face]);
+  }
+  // collision pieces: the source's own (e.g. collision/*.stl beside a YCB mesh), else HACD
+  std::error_code ec;
+  if (fs::is_regular_file(source, ec)) {
+    auto own = OwnPieces(source);
+    if (!own) return own.error();
+    out.pieces = std::move(own.value());
+    for (TriMesh& piece : out.pieces) {
+      for (Vec3& v : piece.vertices) v *= out.scale;
+    }
+    out.pieces_source = "own";
+  }
+  if (out.pieces.empty()) {
+    ConvexOptions convex;
+    convex.max_pieces = options.max_pieces;
+    auto pieces = ConvexPieces(out.watertight.mesh, convex);
+    if (!pieces) return Error{source + ": " + pieces.error().message};
+    out.pieces = std::move(pieces.value());
+    out.pieces_source = "hacd";
   }
   const SurfaceSamples dense =
       SampleSurface(out.watertight.mesh, 8 * options.samples, options.seed);
@@ -106,6 +126,14 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
         << " " << object.sample_labels[i] << "\n";
   }
   if (Status s = WriteAtomic(root / "samples.ply", ply.str()); !s) return s;
+  fs::create_directories(root / "collision", ec);
+  json pieces = json::array();
+  for (size_t i = 0; i < object.pieces.size(); ++i) {
+    char name[64];
+    std::snprintf(name, sizeof(name), "collision/piece_%02zu.obj", i);
+    if (Status s = SaveObj(object.pieces[i], (root / name).string()); !s) return s;
+    pieces.push_back(name);
+  }
   Vec3 lo, hi;
   object.watertight.mesh.Bounds(&lo, &hi);
   const EdgeReport edges = Edges(object.watertight.mesh);
@@ -129,6 +157,7 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
                           {"box", BoxJson(p.box)}});
   }
   j["part_names"] = object.watertight.part_names;
+  j["collision"] = {{"source", object.pieces_source}, {"pieces", pieces}};
   j["files"] = {{"visual", "visual.obj"},
                 {"watertight", "watertight.obj"},
                 {"labels", "watertight_labels.txt"},

@@ -6,6 +6,8 @@
 //   watertight.obj         closed, manifold, outward surface: for distances and simulation
 //   watertight_labels.txt  one part label per watertight face
 //   samples.ply            surface samples (ASCII PLY: x y z nx ny nz label)
+//   collision/piece_NN.obj convex collision pieces (the source's own, else HACD)
+//   collision/piece_NN.obj convex collision pieces (the source's own, else HACD)
 #pragma once
 
 #include <string>
@@ -28,6 +30,7 @@ struct PrepareOptions {
   double adaptivity = 0.3;  ///< repair mesh simplification on flat regions (0: none, 1: most)
   int samples = 2048;       ///< farthest-point surface samples
   unsigned seed = 0;        ///< sampling seed
+  int max_pieces = 16;      ///< cap on HACD convex pieces (a source's own pieces are kept)
 };
 
 /// A prepared object in memory.
@@ -39,6 +42,8 @@ struct PreparedObject {
   LabeledMesh watertight;  ///< repaired surface with per-face labels
   SurfaceSamples samples;
   std::vector<int> sample_labels;
+  std::vector<TriMesh> pieces;  ///< convex collision pieces, scaled
+  std::string pieces_source;    ///< "own" (shipped with the source) or "hacd"
 };
 
 /// Scales, repairs, transfers part labels (nearest input face), and samples an object.

@@ -44,6 +44,9 @@ TEST(PrepareTest, WritesAFolderThatLoadsBackWatertightWithItsParts) {
   for (size_t i = 0; i < before.size(); ++i)
     EXPECT_NEAR(after[i], before[i], 0.05) << mug->part_names[i];
   EXPECT_EQ(prepared->samples.points.size(), 2048u);
+  EXPECT_EQ(prepared->pieces_source, "hacd");
+  EXPECT_GE(prepared->pieces.size(), 3u);
+  EXPECT_TRUE(fs::exists(dir / "collision" / "piece_00.obj"));
   // a future version is refused with a message
   std::ifstream in(dir / "object.json");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
