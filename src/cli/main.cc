@@ -120,6 +120,16 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(16, 4096));
 
+  std::string hand_render_out, hand_render_preset = "mid";
+  auto* hand_render = hand_cmd->add_subcommand(
+      "render", "Write a PNG of the hand's collision shapes, coloured by link (four views)");
+  hand_render->add_option("--hand", hand_path,
+                          "Hand spec (.json) or MJCF (.xml); default: built-in");
+  hand_render->add_option("--preset", hand_render_preset, "Joint values")
+      ->check(CLI::IsMember({"rest", "mid", "open", "closed"}))
+      ->capture_default_str();
+  hand_render->add_option("--out", hand_render_out, "Output PNG")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -178,7 +188,13 @@ int main(int argc, char** argv) {
     }
     auto hand = dexvlg::cli::ResolveHand(hand_path);
     if (!hand) return Fail(hand.error());
-    if (*info) {
+    if (*hand_render) {
+      if (dexvlg::Status s = dexvlg::cli::RenderHand(*hand, hand_render_preset, hand_render_out);
+          !s) {
+        return Fail(s.error());
+      }
+      std::cout << "wrote " << hand_render_out << "\n";
+    } else if (*info) {
       dexvlg::cli::PrintHandInfo(*hand, as_json, std::cout);
     } else if (*fk) {
       if (dexvlg::Status s = dexvlg::cli::PrintHandFk(*hand, fk_options, std::cout); !s) {

@@ -3,7 +3,11 @@
 #include <iomanip>
 #include <nlohmann/json.hpp>
 
+#include "cli/hand_commands.h"
+#include "hand/hand_geometry.h"
+#include "hand/kinematics.h"
 #include "parts/parts.h"
+#include "render/render.h"
 
 namespace dexvlg::cli {
 
@@ -56,6 +60,18 @@ void PrintObjectInfo(const LabeledMesh& object, bool as_json, std::ostream& out)
         << p.box.half_extents.y() * 100 << " x " << p.box.half_extents.z() * 100 << "\n";
   }
   out.unsetf(std::ios::fixed);
+}
+
+Status RenderHand(const HandModel& hand, const std::string& preset, const std::string& path) {
+  KinematicsData data(hand, 1);
+  const double identity[4] = {1, 0, 0, 0};
+  const std::vector<double> row = PoseRow(hand, Vec3::Zero(), identity, PresetJoints(hand, preset));
+  ForwardKinematics(hand, row.data(), 0, 1, data);
+  LabeledMesh surface;
+  std::vector<int> links;
+  surface.mesh = HandSurface(hand, data, 0, &links);
+  surface.face_labels = links;
+  return WritePng(PartPreview(surface, 360, 300), path);
 }
 
 }  // namespace dexvlg::cli

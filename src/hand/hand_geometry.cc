@@ -365,3 +365,63 @@ SelfDistance SelfCollisionDistance(const HandModel& model, const KinematicsData&
 }
 
 }  // namespace dexvlg
+
+namespace dexvlg {
+
+TriMesh GeomSurface(const CollisionGeom& g, int segments) {
+  constexpr double kHalfPi = 1.5707963267948966;
+  const int rings = std::max(4, segments / 2);
+  auto arc = [&](double r, double z0, double a0, double a1, std::vector<Eigen::Vector2d>* profile) {
+    for (int i = 0; i <= rings / 2; ++i) {
+      const double a = a0 + (a1 - a0) * i / (rings / 2);
+      profile->emplace_back(r * std::cos(a), z0 + r * std::sin(a));
+    }
+  };
+  std::vector<Eigen::Vector2d> profile;
+  switch (g.type) {
+    case GeomType::kSphere:
+    case GeomType::kEllipsoid: {
+      arc(1.0, 0.0, -kHalfPi, 0.0, &profile);
+      profile.pop_back();
+      arc(1.0, 0.0, 0.0, kHalfPi, &profile);
+      TriMesh m = Revolve(profile, segments);
+      const Vec3 radii = g.type == GeomType::kSphere ? Vec3::Constant(g.size[0]) : g.size;
+      for (Vec3& v : m.vertices) v = v.cwiseProduct(radii);
+      return m;
+    }
+    case GeomType::kCapsule:
+      arc(g.size[0], -g.size[1], -kHalfPi, 0.0, &profile);
+      arc(g.size[0], g.size[1], 0.0, kHalfPi, &profile);
+      return Revolve(profile, segments);
+    case GeomType::kCylinder:
+      return Revolve(
+          {{0, -g.size[1]}, {g.size[0], -g.size[1]}, {g.size[0], g.size[1]}, {0, g.size[1]}},
+          segments);
+    case GeomType::kBox:
+      return Box(-g.size, g.size);
+    case GeomType::kMesh: {
+      TriMesh m;
+      m.vertices = g.hull_vertices;
+      m.faces = g.hull_faces;
+      return m;
+    }
+  }
+  return {};
+}
+
+TriMesh HandSurface(const HandModel& model, const KinematicsData& data, int b,
+                    std::vector<int>* face_links, int segments) {
+  TriMesh out;
+  if (face_links != nullptr) face_links->clear();
+  for (const CollisionGeom& g : model.geoms) {
+    TriMesh piece = GeomSurface(g, segments);
+    const Mat3 R_OL = MapConstMat3(data.R(b, g.link));
+    const Vec3 p_OL = MapConstVec3(data.p(b, g.link));
+    for (Vec3& v : piece.vertices) v = R_OL * (g.R_LG * v + g.p_LG) + p_OL;
+    out.Append(piece);
+    if (face_links != nullptr) face_links->insert(face_links->end(), piece.faces.size(), g.link);
+  }
+  return out;
+}
+
+}  // namespace dexvlg

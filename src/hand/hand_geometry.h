@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/tri_mesh.h"
 #include "hand/hand_model.h"
 #include "hand/kinematics.h"
 
@@ -57,5 +58,18 @@ SelfDistance LinkPairDistance(const HandModel& model, const KinematicsData& data
 /// respect to the hand pose (only the joints matter; the root columns are zero).
 SelfDistance SelfCollisionDistance(const HandModel& model, const KinematicsData& data, int b,
                                    double* grad);
+
+}  // namespace dexvlg
+
+namespace dexvlg {
+
+/// Triangle surface of a collision geom in its own frame (`segments` around round shapes), for
+/// pictures; convex-hull meshes return their hull.
+TriMesh GeomSurface(const CollisionGeom& geom, int segments = 24);
+
+/// The hand's collision surface in pose b, object frame; `face_links` (may be null) receives
+/// the link of every face.
+TriMesh HandSurface(const HandModel& model, const KinematicsData& data, int b,
+                    std::vector<int>* face_links, int segments = 24);
 
 }  // namespace dexvlg

@@ -6,44 +6,6 @@
 
 namespace dexvlg {
 
-Vec3 TriMesh::FaceNormal(int f) const {
-  const auto& t = faces[f];
-  return (vertices[t[1]] - vertices[t[0]]).cross(vertices[t[2]] - vertices[t[0]]);
-}
-
-double TriMesh::SurfaceArea() const {
-  double a = 0;
-  for (int f = 0; f < num_faces(); ++f) a += FaceArea(f);
-  return a;
-}
-
-void TriMesh::Bounds(Vec3* lo, Vec3* hi) const {
-  if (vertices.empty()) {
-    lo->setZero();
-    hi->setZero();
-    return;
-  }
-  *lo = *hi = vertices[0];
-  for (const Vec3& v : vertices) {
-    *lo = lo->cwiseMin(v);
-    *hi = hi->cwiseMax(v);
-  }
-}
-
-void TriMesh::Append(const TriMesh& other) {
-  const int offset = num_vertices();
-  const bool keep_colors =
-      colors.size() == vertices.size() && !colors.empty() && !other.colors.empty();
-  vertices.insert(vertices.end(), other.vertices.begin(), other.vertices.end());
-  for (auto f : other.faces) faces.push_back({f[0] + offset, f[1] + offset, f[2] + offset});
-  if (keep_colors) {
-    colors.insert(colors.end(), other.colors.begin(), other.colors.end());
-  } else {
-    colors.clear();
-  }
-  uvs.clear();
-}
-
 Status ValidateMesh(const TriMesh& mesh, const std::string& label) {
   if (mesh.vertices.empty() || mesh.faces.empty()) {
     return Error{label + ": the mesh is empty (" + std::to_string(mesh.vertices.size()) +

@@ -7,29 +7,9 @@
 
 #include "core/rotation.h"
 #include "core/status.h"
+#include "core/tri_mesh.h"
 
 namespace dexvlg {
-
-/// An indexed triangle mesh in metres. Optional per-vertex colours (RGB in [0, 1]) and texture
-/// coordinates are kept for rendering; geometry code ignores them.
-struct TriMesh {
-  std::vector<Vec3> vertices;
-  std::vector<std::array<int, 3>> faces;  ///< counter-clockwise seen from outside
-  std::vector<Vec3> colors;               ///< empty or one per vertex
-  std::vector<Eigen::Vector2d> uvs;       ///< empty or one per vertex
-  std::string texture;                    ///< path of a diffuse texture image, or ""
-
-  int num_vertices() const { return static_cast<int>(vertices.size()); }
-  int num_faces() const { return static_cast<int>(faces.size()); }
-  /// Unnormalised face normal (length = 2 x area).
-  Vec3 FaceNormal(int f) const;
-  double FaceArea(int f) const { return 0.5 * FaceNormal(f).norm(); }
-  double SurfaceArea() const;
-  /// Axis-aligned bounds; both zero for an empty mesh.
-  void Bounds(Vec3* lo, Vec3* hi) const;
-  /// Appends another mesh (indices shifted); colours/uvs kept only when both have them.
-  void Append(const TriMesh& other);
-};
 
 /// Checks a mesh read from `label`: non-empty, finite coordinates, face indices in range, at
 /// least one non-degenerate face, a plausible size (bounding-box diagonal in [1 mm, 100 m]).

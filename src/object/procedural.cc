@@ -8,11 +8,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-void FlipIfInward(TriMesh* mesh) {
-  if (SignedVolume(*mesh) >= 0) return;
-  for (auto& f : mesh->faces) std::swap(f[1], f[2]);
-}
-
 // Adds `part` to the labelled mesh with label `label`.
 void AddPart(LabeledMesh* out, const TriMesh& part, int label) {
   out->mesh.Append(part);
@@ -117,47 +112,6 @@ LabeledMesh Bowl(const ProceduralParams& p) {
 
 }  // namespace
 
-double SignedVolume(const TriMesh& mesh) {
-  double v = 0;
-  for (const auto& f : mesh.faces) {
-    v += mesh.vertices[f[0]].dot(mesh.vertices[f[1]].cross(mesh.vertices[f[2]]));
-  }
-  return v / 6.0;
-}
-
-TriMesh Revolve(const std::vector<Eigen::Vector2d>& profile, int segments) {
-  TriMesh mesh;
-  std::vector<int> ring_start;
-  for (const auto& pt : profile) {
-    ring_start.push_back(mesh.num_vertices());
-    if (pt.x() <= 0) {
-      mesh.vertices.emplace_back(0, 0, pt.y());
-      continue;
-    }
-    for (int k = 0; k < segments; ++k) {
-      const double a = 2 * kPi * k / segments;
-      mesh.vertices.emplace_back(pt.x() * std::cos(a), pt.x() * std::sin(a), pt.y());
-    }
-  }
-  auto vertex = [&](size_t i, int k) {
-    return profile[i].x() <= 0 ? ring_start[i] : ring_start[i] + (k % segments);
-  };
-  for (size_t i = 0; i + 1 < profile.size(); ++i) {
-    const bool pole_a = profile[i].x() <= 0, pole_b = profile[i + 1].x() <= 0;
-    if (pole_a && pole_b) continue;
-    for (int k = 0; k < segments; ++k) {
-      const int a0 = vertex(i, k), a1 = vertex(i, k + 1), b0 = vertex(i + 1, k),
-                b1 = vertex(i + 1, k + 1);
-      if (!pole_a) mesh.faces.push_back({a0, a1, b1});
-      if (!pole_b) mesh.faces.push_back({a0, b1, b0});
-      if (pole_b && !pole_a) continue;
-    }
-  }
-  // the faces above can be degenerate at poles only when both rows are poles (skipped)
-  FlipIfInward(&mesh);
-  return mesh;
-}
-
 TriMesh Tube(const std::vector<Vec3>& path, double radius, int segments) {
   TriMesh mesh;
   const int n = static_cast<int>(path.size());
@@ -195,22 +149,6 @@ TriMesh Tube(const std::vector<Vec3>& path, double radius, int segments) {
         mesh.faces.push_back({centre, a, b});
       }
     }
-  }
-  FlipIfInward(&mesh);
-  return mesh;
-}
-
-TriMesh Box(const Vec3& lo, const Vec3& hi) {
-  TriMesh mesh;
-  for (int i = 0; i < 8; ++i) {
-    mesh.vertices.emplace_back(i & 1 ? hi.x() : lo.x(), i & 2 ? hi.y() : lo.y(),
-                               i & 4 ? hi.z() : lo.z());
-  }
-  const int quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
-                           {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
-  for (const auto& q : quads) {
-    mesh.faces.push_back({q[0], q[1], q[2]});
-    mesh.faces.push_back({q[0], q[2], q[3]});
   }
   FlipIfInward(&mesh);
   return mesh;

@@ -30,17 +30,7 @@ Expected<LabeledMesh> MakeProcedural(const std::string& spec);
 /// Builds a procedural object by name with explicit parameters.
 Expected<LabeledMesh> MakeProcedural(const std::string& name, const ProceduralParams& params);
 
-/// Closed surface of revolution about z of a profile (r, z) that starts and ends on the axis
-/// (r = 0), with `segments` around; outward oriented.
-TriMesh Revolve(const std::vector<Eigen::Vector2d>& profile, int segments);
-
 /// Closed tube of radius `radius` along a polyline path, capped at both ends; outward oriented.
 TriMesh Tube(const std::vector<Vec3>& path, double radius, int segments);
-
-/// Axis-aligned box between lo and hi; outward oriented.
-TriMesh Box(const Vec3& lo, const Vec3& hi);
-
-/// Signed volume (divergence theorem): positive for a closed, outward-oriented surface.
-double SignedVolume(const TriMesh& mesh);
 
 }  // namespace dexvlg

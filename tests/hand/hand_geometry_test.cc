@@ -280,3 +280,28 @@ TEST(SelfCollisionTest, OpenHandIsClearAndFistPenetrates) {
 
 }  // namespace
 }  // namespace dexvlg
+
+namespace dexvlg {
+namespace {
+
+TEST(HandSurfaceTest, TessellationLiesOnTheDistanceZeroSet) {
+  const HandModel& hand = DefaultHand();
+  KinematicsData data(hand, 1);
+  const std::vector<double> poses = testing::RandomPoses(hand, 1, 77);
+  ForwardKinematics(hand, poses.data(), 0, 1, data);
+  std::vector<int> links;
+  const TriMesh surface = HandSurface(hand, data, 0, &links, 24);
+  ASSERT_EQ(links.size(), surface.faces.size());
+  EXPECT_GT(SignedVolume(surface), 0);
+  int on_surface = 0;
+  for (const Vec3& v : surface.vertices) {
+    // a vertex of one geom may be inside another geom of the hand, never outside all of them
+    const double d = HandSignedDistance(hand, data, 0, v).distance;
+    EXPECT_LT(d, 1e-9);
+    on_surface += std::abs(d) < 1e-9;
+  }
+  EXPECT_GT(on_surface, surface.num_vertices() / 2);
+}
+
+}  // namespace
+}  // namespace dexvlg
