@@ -30,6 +30,9 @@ struct TriMesh {
   void Append(const TriMesh& other);
 };
 
+/// Closest point to p on the triangle (a, b, c) (Ericson, Real-Time Collision Detection, 5.1.5).
+Vec3 ClosestPointOnTriangle(const Vec3& p, const Vec3& a, const Vec3& b, const Vec3& c);
+
 /// Signed volume (divergence theorem): positive for a closed, outward-oriented surface.
 double SignedVolume(const TriMesh& mesh);
 

@@ -10,29 +10,6 @@
 namespace dexvlg {
 namespace {
 
-// Closest point on triangle (a, b, c) to p (Ericson, Real-Time Collision Detection, 5.1.5).
-Vec3 ClosestOnTriangle(const Vec3& p, const Vec3& a, const Vec3& b, const Vec3& c) {
-  const Vec3 ab = b - a, ac = c - a, ap = p - a;
-  const double d1 = ab.dot(ap), d2 = ac.dot(ap);
-  if (d1 <= 0 && d2 <= 0) return a;
-  const Vec3 bp = p - b;
-  const double d3 = ab.dot(bp), d4 = ac.dot(bp);
-  if (d3 >= 0 && d4 <= d3) return b;
-  const double vc = d1 * d4 - d3 * d2;
-  if (vc <= 0 && d1 >= 0 && d3 <= 0) return a + ab * (d1 / (d1 - d3));
-  const Vec3 cp = p - c;
-  const double d5 = ab.dot(cp), d6 = ac.dot(cp);
-  if (d6 >= 0 && d5 <= d6) return c;
-  const double vb = d5 * d2 - d1 * d6;
-  if (vb <= 0 && d2 >= 0 && d6 <= 0) return a + ac * (d2 / (d2 - d6));
-  const double va = d3 * d6 - d5 * d4;
-  if (va <= 0 && (d4 - d3) >= 0 && (d5 - d6) >= 0) {
-    return b + (c - b) * ((d4 - d3) / ((d4 - d3) + (d5 - d6)));
-  }
-  const double denom = 1.0 / (va + vb + vc);
-  return a + ab * (vb * denom) + ac * (vc * denom);
-}
-
 double BoxDistanceSquared(const Eigen::AlignedBox3d& box, const Vec3& p) {
   return (box.min() - p).cwiseMax(p - box.max()).cwiseMax(0.0).squaredNorm();
 }
@@ -121,8 +98,8 @@ SurfaceHit MeshSdf::Query(const Vec3& p, double cutoff) const {
       for (int i = node.begin; i < node.end; ++i) {
         const int f = order_[i];
         const auto& t = mesh_.faces[f];
-        const Vec3 c =
-            ClosestOnTriangle(p, mesh_.vertices[t[0]], mesh_.vertices[t[1]], mesh_.vertices[t[2]]);
+        const Vec3 c = ClosestPointOnTriangle(p, mesh_.vertices[t[0]], mesh_.vertices[t[1]],
+                                              mesh_.vertices[t[2]]);
         const double d2 = (p - c).squaredNorm();
         if (d2 < best2) {
           best2 = d2;
