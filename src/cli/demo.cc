@@ -5,6 +5,11 @@
 #include <random>
 
 #include "cli/hand_commands.h"
+#include "cli/object_commands.h"
+#include "object/procedural.h"
+#include "render/render.h"
+
+#include <filesystem>
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
 
@@ -68,8 +73,21 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
       << " contact Jacobians: " << std::fixed << std::setprecision(0) << secs / batch * 1e9
       << " ns per configuration (" << batch / secs << " configurations/s)\n";
   out.unsetf(std::ios::fixed);
-  out << "\nNext: `dexvlg hand info|fk|spec --help`; grasp synthesis arrives with the synth "
-         "stage.\n";
+  // the demo object: a procedural mug with its parts
+  out << "\n== the demo object: a procedural mug with exact part labels ==\n";
+  auto mug = MakeProcedural("mug");
+  if (!mug) return false;
+  PrintObjectInfo(*mug, false, out);
+  const std::string dir = "out/demo";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (Status s = WritePng(PartPreview(*mug, 320, 240), dir + "/mug_parts.png"); !s) {
+    out << "  (could not write pictures: " << s.error().message << ")\n";
+  } else if (Status h = RenderHand(hand, "mid", dir + "/hand.png"); h) {
+    out << "  pictures: " << dir << "/mug_parts.png, " << dir << "/hand.png\n";
+  }
+  out << "\nNext: `dexvlg hand --help`, `dexvlg object --help`; grasp synthesis arrives with the "
+         "synth stage.\n";
   return true;
 }
 

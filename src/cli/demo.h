@@ -8,8 +8,9 @@
 
 namespace dexvlg::cli {
 
-/// Prints the hand, forward kinematics of a closing grasp, self-collision clearance and the
-/// kinematics throughput; returns false when a check fails.
+/// Prints the hand, forward kinematics of a closing grasp, self-collision clearance, the
+/// kinematics throughput and the demo mug's parts; writes pictures to out/demo/. Returns false
+/// when a step fails.
 bool RunDemo(const HandModel& hand, std::ostream& out);
 
 }  // namespace dexvlg::cli
