@@ -3,6 +3,7 @@
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -170,6 +171,9 @@ Expected<TriMesh> ImportIsolated(const std::string& path, double scale) {
   }
   if (pid == 0) {  // child: parse, write the result, leave without running destructors
     close(fds[0]);
+    // assimp's assertion messages would interleave with ours; the parent reports the failure
+    const int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, STDERR_FILENO);
     const rlimit memory{kParseMemoryBytes, kParseMemoryBytes};
     setrlimit(RLIMIT_AS, &memory);
     const rlimit cpu{kParseTimeoutSeconds, kParseTimeoutSeconds};
@@ -286,17 +290,44 @@ Status SaveObj(const TriMesh& mesh, const std::string& path) {
   std::ofstream out(path);
   if (!out) return Error{path + ": cannot open for writing"};
   out << "# written by dexvlg\n";
+  // a textured mesh keeps its texture: copied beside the OBJ and bound by a material file
+  const bool textured = !mesh.texture.empty() && mesh.uvs.size() == mesh.vertices.size();
+  if (textured) {
+    const fs::path obj(path);
+    const fs::path texture = fs::path(mesh.texture).filename();
+    const fs::path mtl = obj.parent_path() / (obj.stem().string() + ".mtl");
+    std::error_code ec;
+    if (fs::absolute(mesh.texture, ec) != fs::absolute(obj.parent_path() / texture, ec)) {
+      fs::copy_file(mesh.texture, obj.parent_path() / texture, fs::copy_options::overwrite_existing,
+                    ec);
+      if (ec)
+        return Error{path + ": cannot copy the texture " + mesh.texture + ": " + ec.message()};
+    }
+    std::ofstream m(mtl);
+    m << "newmtl textured\nKd 1 1 1\nmap_Kd " << texture.string() << "\n";
+    if (!m) return Error{mtl.string() + ": cannot write"};
+    out << "mtllib " << mtl.filename().string() << "\nusemtl textured\n";
+  }
   out.precision(9);
   const bool colors = mesh.colors.size() == mesh.vertices.size() && !mesh.colors.empty();
   for (int i = 0; i < mesh.num_vertices(); ++i) {
     const Vec3& v = mesh.vertices[i];
     out << "v " << v.x() << " " << v.y() << " " << v.z();
-    if (colors)
+    if (colors) {
       out << " " << mesh.colors[i].x() << " " << mesh.colors[i].y() << " " << mesh.colors[i].z();
+    }
     out << "\n";
   }
-  for (const auto& f : mesh.faces)
-    out << "f " << f[0] + 1 << " " << f[1] + 1 << " " << f[2] + 1 << "\n";
+  if (textured) {
+    for (const auto& uv : mesh.uvs) out << "vt " << uv.x() << " " << uv.y() << "\n";
+    for (const auto& f : mesh.faces) {
+      out << "f " << f[0] + 1 << "/" << f[0] + 1 << " " << f[1] + 1 << "/" << f[1] + 1 << " "
+          << f[2] + 1 << "/" << f[2] + 1 << "\n";
+    }
+  } else {
+    for (const auto& f : mesh.faces)
+      out << "f " << f[0] + 1 << " " << f[1] + 1 << " " << f[2] + 1 << "\n";
+  }
   if (!out) return Error{path + ": write failed"};
   return Status::Ok();
 }

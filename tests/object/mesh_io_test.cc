@@ -45,6 +45,21 @@ TEST(MeshIoTest, ObjRoundTrip) {
   EXPECT_NEAR(scaled->SurfaceArea(), 0.25 * mug->mesh.SurfaceArea(), 1e-9);
 }
 
+TEST(MeshIoTest, TexturedMeshKeepsItsTexture) {
+  DEXVLG_REQUIRE_ASSETS(assets);
+  auto mustard = LoadMesh(assets + "/objects/ycb_006_mustard_bottle/textured.obj");
+  ASSERT_TRUE(mustard.ok()) << mustard.error().message;
+  ASSERT_FALSE(mustard->texture.empty());
+  ASSERT_EQ(mustard->uvs.size(), mustard->vertices.size());
+  const std::string path = TempPath("mustard_copy.obj");
+  ASSERT_TRUE(SaveObj(*mustard, path).ok());
+  auto back = LoadMesh(path);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(fs::path(back->texture).filename(), fs::path(mustard->texture).filename());
+  EXPECT_TRUE(fs::exists(fs::path(path).parent_path() / fs::path(mustard->texture).filename()));
+  EXPECT_EQ(back->num_faces(), mustard->num_faces());
+}
+
 TEST(MeshIoTest, BadFilesGiveClearErrors) {
   struct Case {
     const char* name;
