@@ -24,8 +24,9 @@ Expected<TriMesh> RepairWatertight(const TriMesh& mesh, const RepairOptions& opt
   static std::once_flag once;
   std::call_once(once, [] { openvdb::initialize(); });
   if (options.resolution < 8 || options.resolution > 512) {
-    return Error{"repair: resolution must be in [8, 512] (the dense grid holds up to 512^3 voxels), got " +
-                 std::to_string(options.resolution)};
+    return Error{
+        "repair: resolution must be in [8, 512] (the dense grid holds up to 512^3 voxels), got " +
+        std::to_string(options.resolution)};
   }
   if (!(options.close_radius >= 0.5 && options.close_radius <= 8)) {
     return Error{"repair: close radius must be in [0.5, 8] voxels"};
