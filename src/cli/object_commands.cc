@@ -7,6 +7,7 @@
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
 #include "parts/parts.h"
+#include "parts/prepare.h"
 #include "render/render.h"
 
 namespace dexvlg::cli {
@@ -24,24 +25,7 @@ void PrintObjectInfo(const LabeledMesh& object, bool as_json, std::ostream& out)
     j["bounds"] = {{lo.x(), lo.y(), lo.z()}, {hi.x(), hi.y(), hi.z()}};
     j["boundary_edges"] = edges.boundary_edges;
     j["non_manifold_edges"] = edges.non_manifold_edges;
-    j["parts"] = nlohmann::json::array();
-    for (const PartInfo& p : parts) {
-      const Mat3& a = p.box.axes;
-      j["parts"].push_back(
-          {{"name", p.name},
-           {"label", p.label},
-           {"faces", p.num_faces},
-           {"area", p.area},
-           {"category", CategoryName(p.category)},
-           {"box",
-            {{"centre", {p.box.centre.x(), p.box.centre.y(), p.box.centre.z()}},
-             {"axes",
-              {{a(0, 0), a(1, 0), a(2, 0)},
-               {a(0, 1), a(1, 1), a(2, 1)},
-               {a(0, 2), a(1, 2), a(2, 2)}}},
-             {"half_extents",
-              {p.box.half_extents.x(), p.box.half_extents.y(), p.box.half_extents.z()}}}}});
-    }
+    j["parts"] = PartsJson(parts);
     out << j.dump(2) << "\n";
     return;
   }

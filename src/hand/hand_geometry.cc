@@ -218,26 +218,40 @@ std::vector<Vec3> GeomSurfaceSamples(const CollisionGeom& g, double spacing) {
   return out;
 }
 
+double LinkLocalDistance(const HandModel& model, int link, const Vec3& p_L, Vec3* grad_L, int* geom,
+                         double cutoff) {
+  double best = cutoff;
+  if (geom != nullptr) *geom = -1;
+  for (int gi : model.links[link].geoms) {
+    const CollisionGeom& g = model.geoms[gi];
+    const Vec3 p_LG = p_L - g.p_LG;
+    if (p_LG.norm() - g.bounding_radius >= best) continue;
+    Vec3 grad_G = Vec3::Zero();
+    const double d = GeomSignedDistance(g, g.R_LG.transpose() * p_LG, &grad_G);
+    if (d < best) {
+      best = d;
+      if (geom != nullptr) *geom = gi;
+      if (grad_L != nullptr) *grad_L = g.R_LG * grad_G;
+    }
+  }
+  return best;
+}
+
 namespace {
 
-// Lowers `best` to the distance from p_O to link l's geoms where closer; geoms whose bounding
-// sphere lies beyond the current best are skipped without evaluation.
+// Lowers `best` to the distance from p_O to link l's geoms where closer.
 void AccumulateLinkDistance(const HandModel& model, const KinematicsData& data, int b, int l,
                             const Vec3& p_O, HandDistance* best) {
   MapConstMat3 R_OL(data.R(b, l));
   const Vec3 p_L = R_OL.transpose() * (p_O - MapConstVec3(data.p(b, l)));
-  for (int gi : model.links[l].geoms) {
-    const CollisionGeom& g = model.geoms[gi];
-    const Vec3 p_LG = p_L - g.p_LG;
-    if (p_LG.norm() - g.bounding_radius >= best->distance) continue;
-    Vec3 grad_G = Vec3::Zero();
-    const double d = GeomSignedDistance(g, g.R_LG.transpose() * p_LG, &grad_G);
-    if (d < best->distance) {
-      best->distance = d;
-      best->link = l;
-      best->geom = gi;
-      best->grad_O = R_OL * (g.R_LG * grad_G);
-    }
+  Vec3 grad_L = Vec3::Zero();
+  int geom = -1;
+  const double d = LinkLocalDistance(model, l, p_L, &grad_L, &geom, best->distance);
+  if (geom >= 0 && d < best->distance) {
+    best->distance = d;
+    best->link = l;
+    best->geom = geom;
+    best->grad_O = R_OL * grad_L;
   }
 }
 

@@ -26,6 +26,13 @@ struct HandDistance {
   Vec3 grad_O = Vec3::Zero();  ///< d distance / d p_O, unit, object frame
 };
 
+/// Signed distance from p_L (link frame) to link `link`'s geoms: min over the geoms, skipping
+/// those whose bounding sphere lies at or beyond `cutoff` (the result is then `cutoff`). `grad_L`
+/// (link frame) and `geom` (-1 when every geom was skipped) may be null.
+double LinkLocalDistance(const HandModel& model, int link, const Vec3& p_L, Vec3* grad_L,
+                         int* geom = nullptr,
+                         double cutoff = std::numeric_limits<double>::infinity());
+
 /// Signed distance from world point p_O to link `link` in pose b (min over its geoms).
 HandDistance LinkSignedDistance(const HandModel& model, const KinematicsData& data, int b, int link,
                                 const Vec3& p_O);

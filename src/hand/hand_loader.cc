@@ -156,21 +156,6 @@ Status FillHull(const mjModel* m, int mesh, const std::string& label, CollisionG
   return Status::Ok();
 }
 
-// Minimum signed distance from a link-frame point to the link's geoms.
-double LinkLocalDistance(const HandModel& hand, int link, const Vec3& p_L, Vec3* grad_L) {
-  double best = std::numeric_limits<double>::infinity();
-  for (int gi : hand.links[link].geoms) {
-    const CollisionGeom& g = hand.geoms[gi];
-    Vec3 grad_G = Vec3::Zero();
-    const double d = GeomSignedDistance(g, g.R_LG.transpose() * (p_L - g.p_LG), &grad_G);
-    if (d < best) {
-      best = d;
-      if (grad_L) *grad_L = g.R_LG * grad_G;
-    }
-  }
-  return best;
-}
-
 // Walks from `start` along `dir` (link frame) to where the link's surface is crossed.
 Vec3 MarchToSurface(const HandModel& hand, int link, const Vec3& start, const Vec3& dir) {
   double lo = 0, hi = 0.2;  // the start is inside; 20 cm is beyond any hand link

@@ -104,6 +104,19 @@ json BoxJson(const OrientedBox& b) {
 
 }  // namespace
 
+json PartsJson(const std::vector<PartInfo>& parts) {
+  json out = json::array();
+  for (const PartInfo& p : parts) {
+    out.push_back({{"name", p.name},
+                   {"label", p.label},
+                   {"category", CategoryName(p.category)},
+                   {"faces", p.num_faces},
+                   {"area", p.area},
+                   {"box", BoxJson(p.box)}});
+  }
+  return out;
+}
+
 Status WritePrepared(const PreparedObject& object, const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -147,15 +160,7 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
   j["watertight"] = {{"faces", object.watertight.mesh.num_faces()},
                      {"boundary_edges", edges.boundary_edges},
                      {"non_manifold_edges", edges.non_manifold_edges}};
-  j["parts"] = json::array();
-  for (const PartInfo& p : AnalyseParts(object.watertight)) {
-    j["parts"].push_back({{"name", p.name},
-                          {"label", p.label},
-                          {"category", CategoryName(p.category)},
-                          {"faces", p.num_faces},
-                          {"area", p.area},
-                          {"box", BoxJson(p.box)}});
-  }
+  j["parts"] = PartsJson(AnalyseParts(object.watertight));
   j["part_names"] = object.watertight.part_names;
   j["collision"] = {{"source", object.pieces_source}, {"pieces", pieces}};
   j["files"] = {{"visual", "visual.obj"},

@@ -10,12 +10,14 @@
 //   collision/piece_NN.obj convex collision pieces (the source's own, else HACD)
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "object/mesh.h"
 #include "object/mesh_sdf.h"
+#include "parts/parts.h"
 
 namespace dexvlg {
 
@@ -49,6 +51,10 @@ struct PreparedObject {
 /// Scales, repairs, transfers part labels (nearest input face), and samples an object.
 Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::string& source,
                                        const PrepareOptions& options = {});
+
+/// Parts as JSON (name, label, category, faces, area, box): the "parts" of object.json and of
+/// `object info --json`.
+nlohmann::json PartsJson(const std::vector<PartInfo>& parts);
 
 /// Writes the folder (created if needed); files are written to temporaries and renamed, so a
 /// killed run never leaves a half-written object.json.
