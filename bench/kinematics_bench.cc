@@ -12,7 +12,6 @@
 
 #include <iostream>
 #include <map>
-#include <random>
 #include <string>
 
 #include "hand/hand_loader.h"
@@ -31,19 +30,7 @@ struct Fixture {
   MjModelPtr mj;
   std::vector<int> contact_body;  // MuJoCo body of each wrap contact
   Fixture() {
-    std::mt19937 rng(1);
-    std::normal_distribution<double> n;
-    poses.resize(static_cast<size_t>(kBatch) * hand.pose_size());
-    for (int b = 0; b < kBatch; ++b) {
-      double* x = &poses[static_cast<size_t>(b) * hand.pose_size()];
-      for (int i = 0; i < 7; ++i) x[i] = i < 3 ? 0.1 * n(rng) : n(rng);
-      const double norm = std::sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5] + x[6] * x[6]);
-      for (int i = 3; i < 7; ++i) x[i] /= norm;
-      for (int j = 0; j < hand.nq(); ++j) {
-        std::uniform_real_distribution<double> u(hand.joints[j].lower, hand.joints[j].upper);
-        x[7 + j] = u(rng);
-      }
-    }
+    poses = RandomPoses(hand, kBatch, 1);
     std::string xml(DefaultHandMjcf());
     const std::string palm = "<body name=\"palm\">";
     xml.replace(xml.find(palm), palm.size(), palm + "<freejoint name=\"root\"/>");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hand/hand_model.h"
+#include "hand/kinematics.h"
 
 namespace dexvlg::testing {
 
@@ -24,30 +25,7 @@ inline std::string SharedAssets() {
   const std::string var = ::dexvlg::testing::SharedAssets(); \
   if (var.empty()) GTEST_SKIP() << "../shared/assets is absent; skipping this test"
 
-/// Seeded random pose rows: translation ~ N(0, 0.1 m), uniform rotation, joints uniform within
-/// limits (within [-pi, pi] when unlimited).
-inline std::vector<double> RandomPoses(const HandModel& hand, int count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  std::vector<double> poses(static_cast<size_t>(count) * hand.pose_size());
-  for (int b = 0; b < count; ++b) {
-    double* x = &poses[static_cast<size_t>(b) * hand.pose_size()];
-    for (int i = 0; i < 3; ++i) x[i] = 0.1 * normal(rng);
-    double norm = 0;
-    for (int i = 3; i < 7; ++i) {
-      x[i] = normal(rng);
-      norm += x[i] * x[i];
-    }
-    for (int i = 3; i < 7; ++i) x[i] /= std::sqrt(norm);
-    for (int j = 0; j < hand.nq(); ++j) {
-      const Joint& jt = hand.joints[j];
-      std::uniform_real_distribution<double> u(jt.limited ? jt.lower : -3.14159,
-                                               jt.limited ? jt.upper : 3.14159);
-      x[7 + j] = u(rng);
-    }
-  }
-  return poses;
-}
+using ::dexvlg::RandomPoses;  // seeded random pose rows, from hand/kinematics.h
 
 /// The pose row x moved by +eps and -eps along Jacobian column `col` of [t(3), ω(3), q(nq)], with
 /// ω a rotation applied on the left in the object frame (the convention of hand/kinematics.h).

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <iomanip>
-#include <random>
 
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
@@ -45,20 +44,7 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
 
   // throughput of batched FK + wrap contact Jacobians on random configurations
   const int batch = 4096;
-  std::mt19937 rng(7);
-  std::vector<double> poses(static_cast<size_t>(batch) * hand.pose_size());
-  for (int b = 0; b < batch; ++b) {
-    double* x = &poses[static_cast<size_t>(b) * hand.pose_size()];
-    std::normal_distribution<double> n01;
-    for (int i = 0; i < 3; ++i) x[i] = 0.1 * n01(rng);
-    for (int i = 3; i < 7; ++i) x[i] = n01(rng);
-    for (int j = 0; j < hand.nq(); ++j) {
-      const Joint& jt = hand.joints[j];
-      std::uniform_real_distribution<double> u(jt.limited ? jt.lower : -1,
-                                               jt.limited ? jt.upper : 1);
-      x[7 + j] = u(rng);
-    }
-  }
+  const std::vector<double> poses = RandomPoses(hand, batch, 7);
   KinematicsData batch_data(hand, batch);
   const int k = static_cast<int>(hand.wrap.size());
   std::vector<double> p(3 * k), J(3 * k * hand.dof());

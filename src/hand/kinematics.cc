@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <random>
 
 #include "core/demand.h"
 
@@ -179,6 +180,29 @@ void ContactFrames(const HandModel& model, const KinematicsData& data, int b, co
       PointJacobian(model, data, b, c.link, p_O + 3 * i, J + static_cast<size_t>(i) * 3 * dof);
     }
   }
+}
+
+std::vector<double> RandomPoses(const HandModel& model, int count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal;
+  std::vector<double> poses(static_cast<size_t>(count) * model.pose_size());
+  for (int b = 0; b < count; ++b) {
+    double* x = &poses[static_cast<size_t>(b) * model.pose_size()];
+    for (int i = 0; i < 3; ++i) x[i] = 0.1 * normal(rng);
+    double norm = 0;
+    for (int i = 3; i < 7; ++i) {
+      x[i] = normal(rng);  // a normalised 4D Gaussian is a uniform rotation
+      norm += x[i] * x[i];
+    }
+    for (int i = 3; i < 7; ++i) x[i] /= std::sqrt(norm);
+    for (int j = 0; j < model.nq(); ++j) {
+      const Joint& jt = model.joints[j];
+      std::uniform_real_distribution<double> u(jt.limited ? jt.lower : -3.14159,
+                                               jt.limited ? jt.upper : 3.14159);
+      x[7 + j] = u(rng);
+    }
+  }
+  return poses;
 }
 
 std::vector<double> PoseRow(const HandModel& model, const Vec3& t, const double* quat_wxyz,

@@ -65,6 +65,10 @@ void PointsWithJacobians(const HandModel& model, const KinematicsData& data, int
 void ContactFrames(const HandModel& model, const KinematicsData& data, int b, const int* contacts,
                    int n, double* p_O, double* n_O, double* J);
 
+/// `count` seeded random pose rows: translation ~ N(0, 0.1 m) per axis, uniformly random
+/// rotation, joints uniform within their limits (within [-pi, pi] when unlimited).
+std::vector<double> RandomPoses(const HandModel& model, int count, unsigned seed);
+
 /// Pose row helpers: writes [t, quat, q] for identity rotation and the given joints.
 std::vector<double> PoseRow(const HandModel& model, const Vec3& t, const double* quat_wxyz,
                             const std::vector<double>& q);
