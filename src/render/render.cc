@@ -46,7 +46,8 @@ std::vector<Vec3> PartFaceColors(const LabeledMesh& object) {
   return colors;
 }
 
-Image Render(const std::vector<ColoredMesh>& meshes, const Camera& camera, const Vec3& background) {
+std::vector<Image> Render(const std::vector<ColoredMesh>& meshes,
+                          const std::vector<Camera>& cameras, const Vec3& background) {
   RTCDevice device = rtcNewDevice(nullptr);
   RTCScene scene = rtcNewScene(device);
   for (const ColoredMesh& cm : meshes) {
@@ -72,46 +73,54 @@ Image Render(const std::vector<ColoredMesh>& meshes, const Camera& camera, const
   }
   rtcCommitScene(scene);
 
-  Image image;
-  image.Resize(camera.width, camera.height);
-  const Vec3 forward = (camera.target - camera.eye).normalized();
-  const Vec3 right = forward.cross(camera.up).normalized();
-  const Vec3 up = right.cross(forward);
-  const double tan_half = std::tan(0.5 * camera.fov_y_deg * 3.14159265358979323846 / 180);
-  const double aspect = static_cast<double>(camera.width) / camera.height;
-  RTCIntersectContext context;
-  rtcInitIntersectContext(&context);
-  for (int y = 0; y < camera.height; ++y) {
-    for (int x = 0; x < camera.width; ++x) {
-      const double u = (2 * (x + 0.5) / camera.width - 1) * tan_half * aspect;
-      const double w = (1 - 2 * (y + 0.5) / camera.height) * tan_half;
-      const Vec3 dir = (forward + u * right + w * up).normalized();
-      RTCRayHit rh{};
-      rh.ray.org_x = static_cast<float>(camera.eye.x());
-      rh.ray.org_y = static_cast<float>(camera.eye.y());
-      rh.ray.org_z = static_cast<float>(camera.eye.z());
-      rh.ray.dir_x = static_cast<float>(dir.x());
-      rh.ray.dir_y = static_cast<float>(dir.y());
-      rh.ray.dir_z = static_cast<float>(dir.z());
-      rh.ray.tnear = 0;
-      rh.ray.tfar = std::numeric_limits<float>::infinity();
-      rh.ray.mask = 0xFFFFFFFF;  // Embree skips rays whose mask does not match the geometry's
-      rh.hit.geomID = RTC_INVALID_GEOMETRY_ID;
-      rtcIntersect1(scene, &context, &rh);
-      Vec3 color = background;
-      if (rh.hit.geomID != RTC_INVALID_GEOMETRY_ID) {
-        const Vec3 n = Vec3(rh.hit.Ng_x, rh.hit.Ng_y, rh.hit.Ng_z).normalized();
-        const double lambert = std::abs(n.dot(dir));  // head light; both faces lit
-        color = meshes[rh.hit.geomID].face_colors[rh.hit.primID] * (0.25 + 0.75 * lambert);
+  std::vector<Image> images;
+  for (const Camera& camera : cameras) {
+    Image image;
+    image.Resize(camera.width, camera.height);
+    const Vec3 forward = (camera.target - camera.eye).normalized();
+    const Vec3 right = forward.cross(camera.up).normalized();
+    const Vec3 up = right.cross(forward);
+    const double tan_half = std::tan(0.5 * camera.fov_y_deg * 3.14159265358979323846 / 180);
+    const double aspect = static_cast<double>(camera.width) / camera.height;
+    RTCIntersectContext context;
+    rtcInitIntersectContext(&context);
+    for (int y = 0; y < camera.height; ++y) {
+      for (int x = 0; x < camera.width; ++x) {
+        const double u = (2 * (x + 0.5) / camera.width - 1) * tan_half * aspect;
+        const double w = (1 - 2 * (y + 0.5) / camera.height) * tan_half;
+        const Vec3 dir = (forward + u * right + w * up).normalized();
+        RTCRayHit rh{};
+        rh.ray.org_x = static_cast<float>(camera.eye.x());
+        rh.ray.org_y = static_cast<float>(camera.eye.y());
+        rh.ray.org_z = static_cast<float>(camera.eye.z());
+        rh.ray.dir_x = static_cast<float>(dir.x());
+        rh.ray.dir_y = static_cast<float>(dir.y());
+        rh.ray.dir_z = static_cast<float>(dir.z());
+        rh.ray.tnear = 0;
+        rh.ray.tfar = std::numeric_limits<float>::infinity();
+        rh.ray.mask = 0xFFFFFFFF;  // Embree skips rays whose mask does not match the geometry's
+        rh.hit.geomID = RTC_INVALID_GEOMETRY_ID;
+        rtcIntersect1(scene, &context, &rh);
+        Vec3 color = background;
+        if (rh.hit.geomID != RTC_INVALID_GEOMETRY_ID) {
+          const Vec3 n = Vec3(rh.hit.Ng_x, rh.hit.Ng_y, rh.hit.Ng_z).normalized();
+          const double lambert = std::abs(n.dot(dir));  // head light; both faces lit
+          color = meshes[rh.hit.geomID].face_colors[rh.hit.primID] * (0.25 + 0.75 * lambert);
+        }
+        uint8_t* px = image.At(x, y);
+        for (int k = 0; k < 3; ++k)
+          px[k] = static_cast<uint8_t>(std::clamp(color[k], 0.0, 1.0) * 255 + 0.5);
       }
-      uint8_t* px = image.At(x, y);
-      for (int k = 0; k < 3; ++k)
-        px[k] = static_cast<uint8_t>(std::clamp(color[k], 0.0, 1.0) * 255 + 0.5);
     }
+    images.push_back(std::move(image));
   }
   rtcReleaseScene(scene);
   rtcReleaseDevice(device);
-  return image;
+  return images;
+}
+
+Image Render(const std::vector<ColoredMesh>& meshes, const Camera& camera, const Vec3& background) {
+  return Render(meshes, std::vector<Camera>{camera}, background).front();
 }
 
 Image Tile(const std::vector<Image>& images, int columns) {
@@ -154,12 +163,12 @@ Image PartPreview(const LabeledMesh& object, int view_width, int view_height) {
   Vec3 lo, hi;
   object.mesh.Bounds(&lo, &hi);
   const ColoredMesh cm{&object.mesh, PartFaceColors(object)};
-  std::vector<Image> views;
+  std::vector<Camera> cameras;
   for (const auto& [az, el] : {std::pair{-60.0, 25.0}, std::pair{30.0, 25.0},
                                std::pair{-60.0, 70.0}, std::pair{120.0, 15.0}}) {
-    views.push_back(Render({cm}, FitCamera(lo, hi, az, el, view_width, view_height)));
+    cameras.push_back(FitCamera(lo, hi, az, el, view_width, view_height));
   }
-  return Tile(views, 2);
+  return Tile(Render({cm}, cameras), 2);  // one scene, four views
 }
 
 }  // namespace dexvlg

@@ -42,6 +42,11 @@ struct ColoredMesh {
 Image Render(const std::vector<ColoredMesh>& meshes, const Camera& camera,
              const Vec3& background = Vec3(1, 1, 1));
 
+/// The same, for several cameras over one scene (the ray-casting structure is built once).
+std::vector<Image> Render(const std::vector<ColoredMesh>& meshes,
+                          const std::vector<Camera>& cameras,
+                          const Vec3& background = Vec3(1, 1, 1));
+
 /// A distinct colour for part label `label` (a fixed qualitative palette).
 Vec3 PartColor(int label);
 
