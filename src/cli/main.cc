@@ -103,6 +103,34 @@ int main(int argc, char** argv) {
   object_prepare
       ->add_option("--samples", prepare_options.samples, "Surface samples (farthest point)")
       ->capture_default_str();
+  object_prepare
+      ->add_option("--segment", prepare_options.segment,
+                   "Geometric part segmentation: auto (inputs without part labels), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
+  object_prepare->add_option("--name", prepare_options.name,
+                             "Object name (default: from the input)");
+  object_prepare
+      ->add_option("--part-names", prepare_options.part_names,
+                   "Part names in label order, comma separated (see `object segment`)")
+      ->delimiter(',');
+
+  std::string segment_out;
+  dexvlg::SegmentOptions segment_options;
+  auto* object_segment = object_cmd->add_subcommand(
+      "segment",
+      "Split an object into parts by its geometry alone (protrusions, then cross-section "
+      "steps; docs/parts.md); compares with the object's own labels when it has some");
+  object_segment
+      ->add_option("OBJECT", object_source,
+                   "Mesh file, part-labelled or prepared folder, or procedural object")
+      ->required();
+  object_segment->add_option("--out", segment_out, "Output PNG (input labels above, parts below)");
+  object_segment
+      ->add_option("--resolution", segment_options.resolution,
+                   "Voxels along the longest side of the object's box")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 512));
 
   std::string render_out;
   int view_width = 480, view_height = 360;
@@ -167,6 +195,14 @@ int main(int argc, char** argv) {
       std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ", "
                 << prepared->pieces.size() << " " << prepared->pieces_source
                 << " collision pieces)\n";
+      return 0;
+    }
+    if (*object_segment) {
+      if (dexvlg::Status s =
+              dexvlg::cli::SegmentObject(object_source, segment_options, segment_out, std::cout);
+          !s) {
+        return Fail(s.error());
+      }
       return 0;
     }
     if (*object_render) {

@@ -1,13 +1,16 @@
 #include "cli/object_commands.h"
 
+#include <filesystem>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 
 #include "cli/hand_commands.h"
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
+#include "object/repair.h"
 #include "parts/parts.h"
 #include "parts/prepare.h"
+#include "parts/segment.h"
 #include "render/render.h"
 
 namespace dexvlg::cli {
@@ -56,6 +59,43 @@ Status RenderHand(const HandModel& hand, const std::string& preset, const std::s
   surface.mesh = HandSurface(hand, data, 0, &links);
   surface.face_labels = links;
   return WritePng(PartPreview(surface, 360, 300), path);
+}
+
+Status SegmentObject(const std::string& source, const SegmentOptions& options,
+                     const std::string& png, std::ostream& out) {
+  auto object = LoadAnyObject(source);
+  if (!object) return object.error();
+  LabeledMesh truth = std::move(object.value());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(std::filesystem::path(source) / "object.json", ec)) {
+    // not prepared: fuse into one closed surface, as `object prepare` does
+    auto closed = RepairWatertight(truth.mesh);
+    if (!closed) return Error{source + ": " + closed.error().message};
+    LabeledMesh repaired{truth.name, std::move(closed.value()), {}, truth.part_names};
+    repaired.face_labels = TransferLabels(truth, repaired.mesh);
+    truth = std::move(repaired);
+  }
+  auto segmented = SegmentParts(truth.mesh, truth.name, options);
+  if (!segmented) return Error{source + ": " + segmented.error().message};
+  PrintObjectInfo(*segmented, false, out);
+  std::vector<Image> views = {PartPreview(*segmented, 320, 240)};
+  if (truth.part_names.size() > 1) {  // labelled input: compare
+    const std::vector<double> iou =
+        PartIoU(truth.face_labels, static_cast<int>(truth.part_names.size()),
+                segmented->face_labels, static_cast<int>(segmented->part_names.size()));
+    out << "against the input's labels (face IoU of the best-matching segment):\n";
+    for (size_t p = 0; p < iou.size(); ++p) {
+      out << "  " << std::left << std::setw(16) << truth.part_names[p] << std::fixed
+          << std::setprecision(3) << iou[p] << "\n";
+    }
+    out.unsetf(std::ios::fixed);
+    views.insert(views.begin(), PartPreview(truth, 320, 240));
+  }
+  if (png.empty()) return {};
+  if (Status s = WritePng(Tile(views, 1), png); !s) return s;
+  out << "wrote " << png << (views.size() > 1 ? " (top: input labels, bottom: segmentation)" : "")
+      << "\n";
+  return {};
 }
 
 }  // namespace dexvlg::cli

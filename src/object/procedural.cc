@@ -1,5 +1,6 @@
 #include "object/procedural.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -79,9 +80,8 @@ LabeledMesh Pan(const ProceduralParams& p) {
                   p.resolution),
           0);
   const double x0 = R + 0.5 * flare - 0.006 * s;
-  AddPart(&out,
-          Box(Vec3(x0, -0.0125 * s, 0.7 * H), Vec3(x0 + 0.17 * s, 0.0125 * s, 0.7 * H + 0.011 * s)),
-          1);
+  const double z1 = 0.8 * H, z0 = std::max(0.1 * H, z1 - 0.011 * s);  // top below the rim
+  AddPart(&out, Box(Vec3(x0, -0.0125 * s, z0), Vec3(x0 + 0.17 * s, 0.0125 * s, z1)), 1);
   return out;
 }
 

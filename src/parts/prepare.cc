@@ -42,16 +42,32 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
   repair.adaptivity = options.adaptivity;
   auto watertight = RepairWatertight(scaled.mesh, repair);
   if (!watertight) return Error{source + ": " + watertight.error().message};
-  // labels: each repaired face takes the label of the input face nearest its centroid
-  const MeshSdf input(scaled.mesh);
+  const LabeledMesh& input = scaled;
   out.watertight.name = object.name;
   out.watertight.part_names = object.part_names;
   out.watertight.mesh = std::move(watertight.value());
-  for (const auto& f : out.watertight.mesh.faces) {
-    const Vec3 c = (out.watertight.mesh.vertices[f[0]] + out.watertight.mesh.vertices[f[1]] +
-                    out.watertight.mesh.vertices[f[2]]) /
-                   3.0;
-    out.watertight.face_labels.push_back(object.face_labels[input.Query(c).face]);
+  out.watertight.face_labels = TransferLabels(input, out.watertight.mesh);
+  if (options.segment != "auto" && options.segment != "on" && options.segment != "off") {
+    return Error{source + ": segment must be auto, on or off, got \"" + options.segment + "\""};
+  }
+  if (options.segment == "on" || (options.segment == "auto" && object.part_names.size() == 1)) {
+    // on a uniform repair: adaptive simplification bevels the steps the segmentation looks for
+    repair.adaptivity = 0;
+    auto uniform = RepairWatertight(scaled.mesh, repair);
+    if (!uniform) return Error{source + ": " + uniform.error().message};
+    auto segmented = SegmentParts(uniform.value(), object.name);
+    if (!segmented) return Error{source + ": " + segmented.error().message};
+    out.watertight.part_names = segmented->part_names;
+    out.watertight.face_labels = TransferLabels(segmented.value(), out.watertight.mesh);
+  }
+  if (!options.name.empty()) out.name = out.watertight.name = options.name;
+  if (!options.part_names.empty()) {
+    if (options.part_names.size() != out.watertight.part_names.size()) {
+      return Error{source + ": " + std::to_string(options.part_names.size()) +
+                   " part names given for " + std::to_string(out.watertight.part_names.size()) +
+                   " parts"};
+    }
+    out.watertight.part_names = options.part_names;
   }
   // collision pieces: the source's own (e.g. collision/*.stl beside a YCB mesh), else HACD
   std::error_code ec;
@@ -103,6 +119,17 @@ json BoxJson(const OrientedBox& b) {
 }
 
 }  // namespace
+
+std::vector<int> TransferLabels(const LabeledMesh& source, const TriMesh& target) {
+  const MeshSdf sdf(source.mesh);
+  std::vector<int> labels;
+  labels.reserve(target.faces.size());
+  for (const auto& f : target.faces) {
+    const Vec3 c = (target.vertices[f[0]] + target.vertices[f[1]] + target.vertices[f[2]]) / 3.0;
+    labels.push_back(source.face_labels[sdf.Query(c).face]);
+  }
+  return labels;
+}
 
 json PartsJson(const std::vector<PartInfo>& parts) {
   json out = json::array();

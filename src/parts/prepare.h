@@ -18,6 +18,7 @@
 #include "object/mesh.h"
 #include "object/mesh_sdf.h"
 #include "parts/parts.h"
+#include "parts/segment.h"
 
 namespace dexvlg {
 
@@ -33,6 +34,11 @@ struct PrepareOptions {
   int samples = 2048;       ///< farthest-point surface samples
   unsigned seed = 0;        ///< sampling seed
   int max_pieces = 16;      ///< cap on HACD convex pieces (a source's own pieces are kept)
+  /// geometric segmentation (parts/segment.h): "auto" segments inputs without part labels (a
+  /// single part), "on" always (replacing labels), "off" never
+  std::string segment = "auto";
+  std::string name;                     ///< overrides the object's name when not empty
+  std::vector<std::string> part_names;  ///< overrides the part names (one per part) when given
 };
 
 /// A prepared object in memory.
@@ -48,9 +54,13 @@ struct PreparedObject {
   std::string pieces_source;    ///< "own" (shipped with the source) or "hacd"
 };
 
-/// Scales, repairs, transfers part labels (nearest input face), and samples an object.
+/// Scales, repairs, transfers part labels (nearest input face) or segments the repaired surface,
+/// applies name overrides, and samples an object.
 Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::string& source,
                                        const PrepareOptions& options = {});
+
+/// Labels for `target`'s faces: each takes the label of the `source` face nearest its centroid.
+std::vector<int> TransferLabels(const LabeledMesh& source, const TriMesh& target);
 
 /// Parts as JSON (name, label, category, faces, area, box): the "parts" of object.json and of
 /// `object info --json`.

@@ -61,6 +61,29 @@ TEST(CliTest, BadInputGivesMessageAndNonZeroExit) {
   EXPECT_NE(r.code, 0);
 }
 
+TEST(CliTest, ObjectSegmentComparesWithLabelsAndPrepareNamesParts) {
+  const std::string png = "/tmp/dexvlg_cli_segment_" + std::to_string(::getpid()) + ".png";
+  const CliRun r = Dexvlg("object segment box --out " + png);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("part_2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("lid "), std::string::npos) << r.output;  // the IoU table
+  FILE* f = std::fopen(png.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  std::remove(png.c_str());
+  // segmentation replaces labels on request, and the parts can be renamed
+  const std::string dir = "/tmp/dexvlg_cli_segment_" + std::to_string(::getpid());
+  const CliRun p = Dexvlg("object prepare box --segment on --part-names base,top --name crate " +
+                          std::string("--samples 64 --out ") + dir);
+  ASSERT_EQ(p.code, 0) << p.output;
+  EXPECT_NE(p.output.find("object crate"), std::string::npos) << p.output;
+  EXPECT_NE(p.output.find("top "), std::string::npos) << p.output;
+  const CliRun bad = Dexvlg("object prepare box --segment on --part-names a --out " + dir);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.output.find("1 part names given for 2 parts"), std::string::npos) << bad.output;
+  std::system(("rm -rf " + dir).c_str());
+}
+
 }  // namespace
 
 namespace {
