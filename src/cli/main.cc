@@ -6,6 +6,7 @@
 #include "cli/demo.h"
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
+#include "cli/synth_commands.h"
 #include "hand/hand_loader.h"
 #include "object/procedural.h"
 #include "parts/prepare.h"
@@ -158,6 +159,36 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   hand_render->add_option("--out", hand_render_out, "Output PNG")->required();
 
+  // dexvlg synth ...
+  std::string synth_object, synth_out, synth_mode = "wrap", synth_hand;
+  dexvlg::SynthOptions synth_options;
+  auto* synth = app.add_subcommand(
+      "synth",
+      "Synthesise part-aware grasps (DexGraspNet 3.0 energy, LP force closure) into an "
+      "HDF5 grasp file (docs/synth.md)");
+  synth
+      ->add_option("OBJECT", synth_object,
+                   "Prepared folder, mesh file, part-labelled folder or procedural object")
+      ->required();
+  synth->add_option("--part", synth_options.part, "Target part name (see `object info`)")
+      ->required();
+  synth->add_option("--mode", synth_mode, "Contact set")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->capture_default_str();
+  synth->add_option("--count", synth_options.count, "Accepted grasps wanted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  synth
+      ->add_option("--attempts", synth_options.max_attempts,
+                   "Give up after this many attempts (0: 16 x count)")
+      ->capture_default_str();
+  synth->add_option("--seed", synth_options.seed, "Random seed")->capture_default_str();
+  synth->add_option("--steps", synth_options.steps, "Optimiser steps per attempt")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  synth->add_option("--hand", synth_hand, "Hand spec (.json) or MJCF (.xml); default: built-in");
+  synth->add_option("--out", synth_out, "Output grasp file (.h5)");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -195,6 +226,18 @@ int main(int argc, char** argv) {
       std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ", "
                 << prepared->pieces.size() << " " << prepared->pieces_source
                 << " collision pieces)\n";
+      return 0;
+    }
+    if (*synth) {
+      auto hand = dexvlg::cli::ResolveHand(synth_hand);
+      if (!hand) return Fail(hand.error());
+      synth_options.mode =
+          synth_mode == "pinch" ? dexvlg::GraspMode::kPinch : dexvlg::GraspMode::kWrap;
+      if (dexvlg::Status s =
+              dexvlg::cli::RunSynth(*hand, synth_object, synth_options, synth_out, std::cout);
+          !s) {
+        return Fail(s.error());
+      }
       return 0;
     }
     if (*object_segment) {

@@ -1,0 +1,50 @@
+#include "cli/synth_commands.h"
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "object/repair.h"
+#include "parts/prepare.h"
+#include "synth/grasp_file.h"
+
+namespace dexvlg::cli {
+
+Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
+                const std::string& out, std::ostream& log) {
+  auto object = LoadAnyObject(source);
+  if (!object) return object.error();
+  LabeledMesh closed = std::move(object.value());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(std::filesystem::path(source) / "object.json", ec)) {
+    auto repaired = RepairWatertight(closed.mesh);  // as `object prepare` does
+    if (!repaired) return Error{source + ": " + repaired.error().message};
+    LabeledMesh fused{closed.name, std::move(repaired.value()), {}, closed.part_names};
+    fused.face_labels = TransferLabels(closed, fused.mesh);
+    closed = std::move(fused);
+  }
+  auto progress = [&](int done, int total) {
+    const int width = 30, filled = total > 0 ? width * std::min(done, total) / total : width;
+    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << done << "/" << total << " grasps" << std::flush;
+  };
+  auto result = Synthesize(hand, closed, options, progress);
+  std::cerr << "\n";
+  if (!result) return Error{source + ": " + result.error().message};
+  const SynthSummary& s = result->summary;
+  log << closed.name << " / " << options.part << " / " << ModeName(options.mode) << ": "
+      << s.accepted << " accepted of " << s.attempts << " attempts in " << std::fixed
+      << std::setprecision(2) << s.seconds << " s (" << s.accepted / std::max(s.seconds, 1e-9)
+      << " grasps/s, " << s.steps / std::max(s.seconds, 1e-9) << " steps/s)\n"
+      << "  mean energy " << s.mean_energy_start << " -> " << s.mean_energy_end << "\n";
+  log.unsetf(std::ios::fixed);
+  for (const auto& [reason, count] : s.rejected)
+    log << "  rejected, " << reason << ": " << count << "\n";
+  if (!out.empty()) {
+    if (Status st = WriteGraspFile(out, hand, closed, options, result.value()); !st) return st;
+    log << "wrote " << out << "\n";
+  }
+  return {};
+}
+
+}  // namespace dexvlg::cli

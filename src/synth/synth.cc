@@ -1,0 +1,400 @@
+#include "synth/synth.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "core/rotation.h"
+#include "hand/hand_geometry.h"
+#include "hand/kinematics.h"
+#include "parts/parts.h"
+
+namespace dexvlg {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+/// The hand's palm normal (towards what it grasps), finger direction and palm point in its root
+/// frame, from the palm contacts and fingertips at the pre-shape.
+struct HandFrame {
+  Vec3 palm_normal = -Vec3::UnitY(), fingers = Vec3::UnitZ(), palm = Vec3::Zero();
+};
+
+HandFrame FrameOf(const HandModel& hand, const std::vector<double>& q) {
+  HandFrame frame;
+  KinematicsData data(hand, 1);
+  const double identity[4] = {1, 0, 0, 0};
+  const std::vector<double> row = PoseRow(hand, Vec3::Zero(), identity, q);
+  ForwardKinematics(hand, row.data(), 0, 1, data);
+  Vec3 normal = Vec3::Zero(), palm = Vec3::Zero(), tips = Vec3::Zero();
+  int palms = 0, fingers = 0;
+  for (int c : hand.wrap) {
+    double x[3], n[3];
+    ContactFrames(hand, data, 0, &c, 1, x, n, nullptr);
+    if (hand.contacts[c].link == 0) {
+      normal += Vec3(n);
+      palm += Vec3(x);
+      ++palms;
+    } else {
+      tips += Vec3(x);
+      ++fingers;
+    }
+  }
+  if (palms > 0 && normal.norm() > 1e-9) {
+    frame.palm_normal = normal.normalized();
+    frame.palm = palm / palms;
+  }
+  if (fingers > 0) {
+    const Vec3 u = tips / fingers - frame.palm;
+    const Vec3 v = u - frame.palm_normal * frame.palm_normal.dot(u);
+    if (v.norm() > 1e-9) frame.fingers = v.normalized();
+  }
+  return frame;
+}
+
+std::vector<double> PreShape(const HandModel& hand, GraspMode mode, std::mt19937& rng) {
+  std::vector<double> q = hand.RestJoints();
+  const std::vector<double> mid = hand.MidJoints();
+  std::uniform_real_distribution<double> jitter(-0.1, 0.1);
+  const double toward_mid = mode == GraspMode::kWrap ? 0.3 : 0.2;
+  for (int j = 0; j < hand.nq(); ++j) {
+    const double range = hand.joints[j].upper - hand.joints[j].lower;
+    q[j] += toward_mid * (mid[j] - q[j]) + jitter(rng) * range;
+    q[j] = std::clamp(q[j], hand.joints[j].lower, hand.joints[j].upper);
+  }
+  return q;
+}
+
+Vec3 AnyPerpendicular(const Vec3& d) { return d.unitOrthogonal(); }
+
+/// Rotation taking the hand's (palm normal, fingers) to (d, u) (u is made perpendicular to d).
+Mat3 AlignHand(const HandFrame& frame, const Vec3& d, Vec3 u) {
+  u -= d * d.dot(u);
+  u = u.norm() > 1e-9 ? u.normalized() : AnyPerpendicular(d);
+  Mat3 A, B;
+  A << frame.palm_normal, frame.fingers, frame.palm_normal.cross(frame.fingers);
+  B << d, u, d.cross(u);
+  return B * A.transpose();
+}
+
+struct PartSetup {
+  PartInfo info;
+  Vec3 outward = Vec3::UnitZ();       ///< from the rest of the object towards the part
+  std::vector<Vec3> points, normals;  ///< samples on the part
+};
+
+PartSetup SetupPart(const LabeledMesh& object, int part) {
+  PartSetup s;
+  for (const PartInfo& p : AnalyseParts(object)) {
+    if (p.label == part) s.info = p;
+  }
+  Vec3 rest = Vec3::Zero(), mine = Vec3::Zero();
+  double rest_area = 0, mine_area = 0;
+  const TriMesh& m = object.mesh;
+  for (int f = 0; f < m.num_faces(); ++f) {
+    const auto& t = m.faces[f];
+    const Vec3 c = (m.vertices[t[0]] + m.vertices[t[1]] + m.vertices[t[2]]) / 3.0;
+    const double a =
+        0.5 *
+        (m.vertices[t[1]] - m.vertices[t[0]]).cross(m.vertices[t[2]] - m.vertices[t[0]]).norm();
+    if (object.face_labels[f] == part) {
+      mine += a * c;
+      mine_area += a;
+    } else {
+      rest += a * c;
+      rest_area += a;
+    }
+  }
+  if (rest_area > 0 && mine_area > 0) {
+    const Vec3 d = mine / mine_area - rest / rest_area;
+    if (d.norm() > 1e-9) s.outward = d.normalized();
+  }
+  const SurfaceSamples samples = SampleSurface(object.mesh, 2048, 7);
+  for (size_t i = 0; i < samples.points.size(); ++i) {
+    if (object.face_labels[samples.faces[i]] == part) {
+      s.points.push_back(samples.points[i]);
+      s.normals.push_back(samples.normals[i]);
+    }
+  }
+  return s;
+}
+
+std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part, GraspMode mode,
+                                   unsigned seed, int attempt) {
+  std::mt19937 rng(seed * 1000003u + static_cast<unsigned>(attempt) * 7919u + 17u);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  const std::vector<double> q = PreShape(hand, mode, rng);
+  const HandFrame frame = FrameOf(hand, q);
+  const OrientedBox& box = part.info.box;
+  const Vec3 a0 = box.axes.col(0), a2 = box.axes.col(2);
+  Vec3 d, u, target = box.centre;
+  const double phi = 2 * kPi * uniform(rng);
+  const double flip = uniform(rng) < 0.5 ? -1 : 1;
+  switch (part.info.category) {
+    case PartCategory::kLid: {  // palm onto the lid, 24 jittered angles about its normal
+      Vec3 out = a2.dot(part.outward) >= 0 ? a2 : Vec3(-a2);
+      d = -out;
+      const double angle = 2 * kPi * (attempt % 24) / 24 + (uniform(rng) - 0.5) * 2 * kPi / 24;
+      u = Eigen::AngleAxisd(angle, d) * a0;
+      break;
+    }
+    case PartCategory::kDisk: {  // sideways: approach across the disk normal
+      const Vec3 side = Eigen::AngleAxisd(phi, a2) * AnyPerpendicular(a2);
+      d = -side;
+      u = flip * a2.cross(d);
+      break;
+    }
+    case PartCategory::kLShaped: {  // at a sampled point, against its normal, around the bar
+      if (!part.points.empty()) {
+        const size_t i =
+            static_cast<size_t>(uniform(rng) * part.points.size()) % part.points.size();
+        d = -part.normals[i];
+        target = part.points[i];
+      } else {
+        d = -(Eigen::AngleAxisd(phi, a0) * AnyPerpendicular(a0));
+      }
+      u = flip * a0.cross(d);
+      break;
+    }
+    case PartCategory::kShaft:
+    default: {  // perpendicular to the principal axis, fingers around it
+      d = -(Eigen::AngleAxisd(phi, a0) * AnyPerpendicular(a0));
+      u = flip * a0.cross(d);
+      break;
+    }
+  }
+  d.normalize();
+  const Mat3 R = AlignHand(frame, d, u);
+  // palm point outside the part's box along -d, 2-4 cm clear
+  double support = 0;
+  for (int a = 0; a < 3; ++a) support += box.half_extents[a] * std::abs(d.dot(box.axes.col(a)));
+  const Vec3 centre = part.info.category == PartCategory::kLShaped ? target : box.centre;
+  const double back =
+      (part.info.category == PartCategory::kLShaped ? 0 : support) + 0.02 + 0.02 * uniform(rng);
+  const Vec3 palm_at = centre - back * d;
+  const Vec3 t = palm_at - R * frame.palm;
+  const Eigen::Quaterniond quat(R);
+  const double wxyz[4] = {quat.w(), quat.x(), quat.y(), quat.z()};
+  return PoseRow(hand, t, wxyz, q);
+}
+
+/// Per-thread optimiser state for one attempt at a time.
+struct Worker {
+  KinematicsData data;
+  EnergyWorkspace ws;
+  std::vector<double> grad, m, v;
+};
+
+}  // namespace
+
+const char* ModeName(GraspMode mode) { return mode == GraspMode::kWrap ? "wrap" : "pinch"; }
+
+const std::vector<int>& ModeContacts(const HandModel& hand, GraspMode mode) {
+  return mode == GraspMode::kWrap ? hand.wrap : hand.pinch;
+}
+
+std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
+                                GraspMode mode, unsigned seed, int attempt) {
+  return InitialPoseFor(hand, SetupPart(object, part), mode, seed, attempt);
+}
+
+Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
+                                 const SynthOptions& options,
+                                 const std::function<void(int, int)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  SynthResult result;
+  int part = -1;
+  std::string names;
+  for (size_t i = 0; i < object.part_names.size(); ++i) {
+    if (object.part_names[i] == options.part) part = static_cast<int>(i);
+    names += (names.empty() ? "" : ", ") + object.part_names[i];
+  }
+  if (part < 0) {
+    return Error{object.name + ": no part named \"" + options.part + "\" (parts: " + names + ")"};
+  }
+  result.target_label = part;
+  result.contacts = ModeContacts(hand, options.mode);
+  const int k = static_cast<int>(result.contacts.size());
+  if (k < 2 || k > kMaxFcContacts) {
+    return Error{"hand: the " + std::string(ModeName(options.mode)) + " set has " +
+                 std::to_string(k) + " contacts (2.." + std::to_string(kMaxFcContacts) + ")"};
+  }
+  if (options.count < 1 || options.steps < 1 || options.batch < 1) {
+    return Error{"synth: count, steps and batch must be positive"};
+  }
+  const MeshSdf exact(object.mesh);
+  const SdfGrid field(exact, options.sdf_spacing, 0.03);
+  const PartSetup setup = SetupPart(object, part);
+  EnergyObject eo;
+  eo.field = &field;
+  eo.centre = setup.info.box.centre;
+  const SurfaceSamples dense = SampleSurface(object.mesh, 8192, options.seed + 1);
+  const SurfaceSamples pen = FarthestPointSubset(dense, 384);
+  eo.pen_points = pen.points;
+  const SurfaceSamples bar = FarthestPointSubset(dense, 1024);
+  for (size_t i = 0; i < bar.points.size(); ++i) {
+    if (object.face_labels[bar.faces[i]] != part) eo.off_part.push_back(bar.points[i]);
+  }
+
+  const int dof = hand.dof(), ps = hand.pose_size();
+  const int max_attempts = options.max_attempts > 0 ? options.max_attempts : 16 * options.count;
+  tbb::enumerable_thread_specific<Worker> workers([&] {
+    Worker w;
+    w.data = KinematicsData(hand, 1);
+    w.ws = EnergyWorkspace(hand, result.contacts);
+    w.grad.resize(dof);
+    w.m.resize(dof);
+    w.v.resize(dof);
+    return w;
+  });
+  SynthSummary& summary = result.summary;
+  double energy_start = 0, energy_end = 0;
+  while (summary.accepted < options.count && summary.attempts < max_attempts) {
+    const int n = std::min(options.batch, max_attempts - summary.attempts);
+    const int first = summary.attempts;
+    std::vector<double> poses(static_cast<size_t>(n) * ps);
+    std::vector<EnergyTerms> e0(n), e1(n);
+    tbb::parallel_for(0, n, [&](int i) {
+      Worker& w = workers.local();
+      double* x = &poses[static_cast<size_t>(i) * ps];
+      const std::vector<double> init =
+          InitialPoseFor(hand, setup, options.mode, options.seed, first + i);
+      std::copy(init.begin(), init.end(), x);
+      std::fill(w.m.begin(), w.m.end(), 0.0);
+      std::fill(w.v.begin(), w.v.end(), 0.0);
+      for (int step = 0; step < options.steps; ++step) {
+        ForwardKinematics(hand, x, 0, 1, w.data);
+        const EnergyTerms e =
+            Energy(hand, eo, options.weights, w.data, 0, x, true, w.ws, w.grad.data());
+        if (step == 0) e0[i] = e;
+        // Adam, step sizes decaying linearly to 10%
+        const double decay = 1.0 - 0.9 * step / options.steps;
+        const double b1 = 0.9, b2 = 0.999;
+        const double c1 = 1 - std::pow(b1, step + 1), c2 = 1 - std::pow(b2, step + 1);
+        double delta[64];
+        for (int c = 0; c < dof; ++c) {
+          w.m[c] = b1 * w.m[c] + (1 - b1) * w.grad[c];
+          w.v[c] = b2 * w.v[c] + (1 - b2) * w.grad[c] * w.grad[c];
+          const double lr = c < 3 ? options.lr_t : c < 6 ? options.lr_r : options.lr_q;
+          delta[c] = -decay * lr * (w.m[c] / c1) / (std::sqrt(w.v[c] / c2) + 1e-12);
+        }
+        for (int a = 0; a < 3; ++a) x[a] += delta[a];
+        const Eigen::Quaterniond qr(x[3], x[4], x[5], x[6]);
+        const Eigen::Quaterniond updated =
+            Eigen::Quaterniond(ExpSO3(Vec3(delta[3], delta[4], delta[5])) * qr.toRotationMatrix())
+                .normalized();
+        x[3] = updated.w();
+        x[4] = updated.x();
+        x[5] = updated.y();
+        x[6] = updated.z();
+        for (int j = 0; j < hand.nq(); ++j) {
+          x[7 + j] =
+              std::clamp(x[7 + j] + delta[6 + j], hand.joints[j].lower, hand.joints[j].upper);
+        }
+      }
+      ForwardKinematics(hand, x, 0, 1, w.data);
+      e1[i] = Energy(hand, eo, options.weights, w.data, 0, x, true, w.ws, nullptr);
+    });
+    summary.steps += static_cast<long long>(n) * options.steps;
+    // filters (serial: cheap, exact distances)
+    KinematicsData data(hand, 1);
+    EnergyWorkspace ws(hand, result.contacts);
+    std::vector<double> x_c(3 * k), n_c(3 * k), J(static_cast<size_t>(3 * k) * dof);
+    for (int i = 0; i < n && summary.accepted < options.count; ++i) {
+      ++summary.attempts;
+      energy_start += e0[i].total;
+      energy_end += e1[i].total;
+      const double* x = &poses[static_cast<size_t>(i) * ps];
+      ForwardKinematics(hand, x, 0, 1, data);
+      ContactFrames(hand, data, 0, result.contacts.data(), k, x_c.data(), n_c.data(), J.data());
+      std::string reason;
+      double contact = 0;
+      std::vector<int> parts(k);
+      bool off_part = false;
+      for (int c = 0; c < k; ++c) {
+        const SurfaceHit hit = exact.Query(Vec3(&x_c[3 * c]));
+        contact = std::max(contact, std::abs(hit.distance));
+        parts[c] = object.face_labels[hit.face];
+        if (hand.contacts[result.contacts[c]].link != 0 && parts[c] != part) off_part = true;
+      }
+      double pen_depth = 0;
+      for (const LinkPoint& s : hand.surface_points) {
+        double p[3];
+        PointPosition(data, 0, s, p);
+        pen_depth = std::max(pen_depth, -exact.Query(Vec3(p), 0.01).distance);
+      }
+      for (const Vec3& p : eo.pen_points) {
+        pen_depth = std::max(pen_depth, -HandSignedDistance(hand, data, 0, p, 0.0).distance);
+      }
+      const double self = -SelfCollisionDistance(hand, data, 0, nullptr).distance;
+      if (contact > options.max_contact_distance) {
+        reason = "contact distance";
+      } else if (pen_depth > options.max_penetration) {
+        reason = "penetration";
+      } else if (self > options.max_self_penetration) {
+        reason = "self-penetration";
+      } else if (e1[i].residual > options.max_residual) {
+        reason = "force closure";
+      } else if (e1[i].limit > 1e-9) {
+        reason = "joint limits";
+      } else if (off_part) {
+        reason = "off the target part";
+      }
+      if (!reason.empty()) {
+        ++summary.rejected[reason];
+        continue;
+      }
+      Grasp g;
+      g.attempt = first + i;
+      g.grasp.assign(x, x + ps);
+      g.energy = e1[i];
+      g.penetration = std::max(0.0, pen_depth);
+      g.self_penetration = std::max(0.0, self);
+      g.contact_parts = parts;
+      ws.contacts = result.contacts;
+      Energy(hand, eo, options.weights, data, 0, x, true, ws, nullptr);
+      // squeeze / pregrasp: joints along the torques that push the contacts into the object
+      std::vector<double> dir(hand.nq(), 0.0);
+      for (int c = 0; c < k; ++c) {
+        g.contact_points.emplace_back(&x_c[3 * c]);
+        g.contact_forces.push_back(ws.f[c]);
+        for (int j = 0; j < hand.nq(); ++j) {
+          for (int a = 0; a < 3; ++a) {
+            dir[j] += ws.f[c] * J[(static_cast<size_t>(3 * c) + a) * dof + 6 + j] * ws.c[3 * c + a];
+          }
+        }
+      }
+      double largest = 1e-12;
+      for (double d : dir) largest = std::max(largest, std::abs(d));
+      g.squeeze = g.grasp;
+      g.pregrasp = g.grasp;
+      for (int j = 0; j < hand.nq(); ++j) {
+        const double unit = dir[j] / largest;
+        g.squeeze[7 + j] =
+            std::clamp(x[7 + j] + 0.1 * unit, hand.joints[j].lower, hand.joints[j].upper);
+        g.pregrasp[7 + j] =
+            std::clamp(x[7 + j] - 0.3 * unit, hand.joints[j].lower, hand.joints[j].upper);
+      }
+      // pregrasp palm 2 cm back from the object, along its palm normal
+      const HandFrame frame = FrameOf(hand, hand.RestJoints());
+      const Mat3 R = Eigen::Quaterniond(x[3], x[4], x[5], x[6]).toRotationMatrix();
+      const Vec3 back = -0.02 * (R * frame.palm_normal);
+      for (int a = 0; a < 3; ++a) g.pregrasp[a] += back[a];
+      result.grasps.push_back(std::move(g));
+      ++summary.accepted;
+    }
+    if (progress) progress(summary.accepted, options.count);
+  }
+  if (summary.attempts > 0) {
+    summary.mean_energy_start = energy_start / summary.attempts;
+    summary.mean_energy_end = energy_end / summary.attempts;
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace dexvlg

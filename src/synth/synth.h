@@ -1,0 +1,79 @@
+// Part-aware grasp synthesis (DESIGN.md §3): initial palm poses from the target part's box and
+// category, batched gradient optimisation of the DexGraspNet 3.0 energy, filters.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "hand/hand_model.h"
+#include "object/mesh.h"
+#include "synth/energy.h"
+
+namespace dexvlg {
+
+enum class GraspMode { kWrap, kPinch };
+
+/// Parameters of Synthesize (docs/synth.md).
+struct SynthOptions {
+  std::string part;  ///< target part name
+  GraspMode mode = GraspMode::kWrap;
+  int count = 16;        ///< accepted grasps wanted
+  int max_attempts = 0;  ///< 0: 16 x count
+  unsigned seed = 0;
+  int steps = 200;                                ///< optimiser steps per attempt
+  int batch = 64;                                 ///< attempts optimised together
+  double lr_t = 0.003, lr_r = 0.03, lr_q = 0.05;  ///< Adam step sizes (m, rad, rad)
+  EnergyWeights weights;
+  double sdf_spacing = 0.003;  ///< object field grid spacing (m)
+  // filters
+  double max_penetration = 0.003;       ///< m, hand into object and object into hand
+  double max_self_penetration = 0.003;  ///< m
+  double max_contact_distance = 0.005;  ///< m, every mode contact from the surface
+  double max_residual = 0.5;            ///< LP force-closure residual P
+};
+
+/// One accepted grasp: pose rows [t, quat wxyz, q] in the object frame.
+struct Grasp {
+  std::vector<double> pregrasp, grasp, squeeze;
+  EnergyTerms energy;
+  std::vector<Vec3> contact_points;    ///< mode contacts (object frame)
+  std::vector<int> contact_parts;      ///< part label of the surface nearest each contact
+  std::vector<double> contact_forces;  ///< LP magnitudes
+  double penetration = 0, self_penetration = 0;
+  int attempt = 0;  ///< attempt index (seeded: reproducible alone)
+};
+
+/// What a run did.
+struct SynthSummary {
+  int attempts = 0, accepted = 0;
+  std::map<std::string, int> rejected;  ///< reason -> count
+  double seconds = 0;
+  long long steps = 0;  ///< optimiser steps over all attempts
+  double mean_energy_start = 0, mean_energy_end = 0;
+};
+
+struct SynthResult {
+  std::vector<Grasp> grasps;
+  std::vector<int> contacts;  ///< the mode's contact candidate indices
+  int target_label = 0;
+  SynthSummary summary;
+};
+
+/// Contact candidate indices of a mode.
+const std::vector<int>& ModeContacts(const HandModel& hand, GraspMode mode);
+const char* ModeName(GraspMode mode);
+
+/// Synthesises grasps of `object` (a closed mesh with part labels, e.g. a prepared object) on
+/// part `options.part`. `progress(done, total)` is called after each batch (may be empty).
+Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
+                                 const SynthOptions& options,
+                                 const std::function<void(int, int)>& progress = {});
+
+/// Initial pose row of attempt `attempt` (deterministic in seed and attempt).
+std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
+                                GraspMode mode, unsigned seed, int attempt);
+
+}  // namespace dexvlg
