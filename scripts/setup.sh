@@ -20,6 +20,8 @@ packages=(
   libopenvdb-dev libboost-iostreams-dev  # watertight repair (volumetric remeshing)
   libembree-dev            # ray-cast pictures
   libbullet-extras-dev     # HACD convex decomposition
+  libhdf5-dev              # grasp files and datasets (HDF5, read with h5py)
+  coinor-libclp-dev        # reference LP solver for the force-closure tests
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )
 
