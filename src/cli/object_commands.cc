@@ -63,18 +63,9 @@ Status RenderHand(const HandModel& hand, const std::string& preset, const std::s
 
 Status SegmentObject(const std::string& source, const SegmentOptions& options,
                      const std::string& png, std::ostream& out) {
-  auto object = LoadAnyObject(source);
+  auto object = LoadClosedObject(source);
   if (!object) return object.error();
-  LabeledMesh truth = std::move(object.value());
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(std::filesystem::path(source) / "object.json", ec)) {
-    // not prepared: fuse into one closed surface, as `object prepare` does
-    auto closed = RepairWatertight(truth.mesh);
-    if (!closed) return Error{source + ": " + closed.error().message};
-    LabeledMesh repaired{truth.name, std::move(closed.value()), {}, truth.part_names};
-    repaired.face_labels = TransferLabels(truth, repaired.mesh);
-    truth = std::move(repaired);
-  }
+  const LabeledMesh& truth = object.value();
   auto segmented = SegmentParts(truth.mesh, truth.name, options);
   if (!segmented) return Error{source + ": " + segmented.error().message};
   PrintObjectInfo(*segmented, false, out);

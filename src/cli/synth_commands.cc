@@ -12,17 +12,9 @@ namespace dexvlg::cli {
 
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
                 const std::string& out, std::ostream& log) {
-  auto object = LoadAnyObject(source);
+  auto object = LoadClosedObject(source);
   if (!object) return object.error();
-  LabeledMesh closed = std::move(object.value());
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(std::filesystem::path(source) / "object.json", ec)) {
-    auto repaired = RepairWatertight(closed.mesh);  // as `object prepare` does
-    if (!repaired) return Error{source + ": " + repaired.error().message};
-    LabeledMesh fused{closed.name, std::move(repaired.value()), {}, closed.part_names};
-    fused.face_labels = TransferLabels(closed, fused.mesh);
-    closed = std::move(fused);
-  }
+  const LabeledMesh& closed = object.value();
   auto progress = [&](int done, int total) {
     const int width = 30, filled = total > 0 ? width * std::min(done, total) / total : width;
     std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "

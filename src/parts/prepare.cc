@@ -242,6 +242,18 @@ Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
   return out;
 }
 
+Expected<LabeledMesh> LoadClosedObject(const std::string& source) {
+  auto object = LoadAnyObject(source);
+  if (!object) return object.error();
+  std::error_code ec;
+  if (fs::is_regular_file(fs::path(source) / "object.json", ec)) return object;
+  auto closed = RepairWatertight(object->mesh);
+  if (!closed) return Error{source + ": " + closed.error().message};
+  LabeledMesh fused{object->name, std::move(closed.value()), {}, object->part_names};
+  fused.face_labels = TransferLabels(object.value(), fused.mesh);
+  return fused;
+}
+
 Expected<LabeledMesh> LoadAnyObject(const std::string& source) {
   std::error_code ec;
   if (fs::is_directory(source, ec) && fs::exists(fs::path(source) / "object.json", ec)) {

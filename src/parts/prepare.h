@@ -73,6 +73,10 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir);
 /// Reads a prepared folder back as a labelled watertight mesh (object.json version checked).
 Expected<LabeledMesh> LoadPrepared(const std::string& dir);
 
+/// LoadAnyObject, then, unless it is a prepared folder (already closed), repaired to one closed
+/// surface with its labels transferred, as `object prepare` does.
+Expected<LabeledMesh> LoadClosedObject(const std::string& source);
+
 /// LoadObject (mesh file, part-labelled folder, procedural spec) plus prepared folders.
 Expected<LabeledMesh> LoadAnyObject(const std::string& source);
 
