@@ -23,6 +23,9 @@ struct TriMesh {
   /// Unnormalised face normal (length = 2 x area).
   Vec3 FaceNormal(int f) const;
   double FaceArea(int f) const { return 0.5 * FaceNormal(f).norm(); }
+  Vec3 FaceCentroid(int f) const {
+    return (vertices[faces[f][0]] + vertices[faces[f][1]] + vertices[faces[f][2]]) / 3.0;
+  }
   double SurfaceArea() const;
   /// Axis-aligned bounds; both zero for an empty mesh.
   void Bounds(Vec3* lo, Vec3* hi) const;

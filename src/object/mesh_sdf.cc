@@ -48,8 +48,7 @@ MeshSdf::MeshSdf(const TriMesh& mesh) : mesh_(mesh) {
   }
   std::vector<Vec3> centroids(nf);
   for (int f = 0; f < nf; ++f) {
-    const auto& t = mesh_.faces[f];
-    centroids[f] = (mesh_.vertices[t[0]] + mesh_.vertices[t[1]] + mesh_.vertices[t[2]]) / 3.0;
+    centroids[f] = mesh_.FaceCentroid(f);
   }
   order_.resize(nf);
   for (int f = 0; f < nf; ++f) order_[f] = f;

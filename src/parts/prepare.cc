@@ -42,15 +42,15 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
   repair.adaptivity = options.adaptivity;
   auto watertight = RepairWatertight(scaled.mesh, repair);
   if (!watertight) return Error{source + ": " + watertight.error().message};
-  const LabeledMesh& input = scaled;
   out.watertight.name = object.name;
   out.watertight.part_names = object.part_names;
   out.watertight.mesh = std::move(watertight.value());
-  out.watertight.face_labels = TransferLabels(input, out.watertight.mesh);
   if (options.segment != "auto" && options.segment != "on" && options.segment != "off") {
     return Error{source + ": segment must be auto, on or off, got \"" + options.segment + "\""};
   }
-  if (options.segment == "on" || (options.segment == "auto" && object.part_names.size() == 1)) {
+  if (options.segment == "off" || (options.segment == "auto" && object.part_names.size() > 1)) {
+    out.watertight.face_labels = TransferLabels(scaled, out.watertight.mesh);
+  } else {
     // on a uniform repair: adaptive simplification bevels the steps the segmentation looks for
     repair.adaptivity = 0;
     auto uniform = RepairWatertight(scaled.mesh, repair);
@@ -124,9 +124,8 @@ std::vector<int> TransferLabels(const LabeledMesh& source, const TriMesh& target
   const MeshSdf sdf(source.mesh);
   std::vector<int> labels;
   labels.reserve(target.faces.size());
-  for (const auto& f : target.faces) {
-    const Vec3 c = (target.vertices[f[0]] + target.vertices[f[1]] + target.vertices[f[2]]) / 3.0;
-    labels.push_back(source.face_labels[sdf.Query(c).face]);
+  for (int f = 0; f < target.num_faces(); ++f) {
+    labels.push_back(source.face_labels[sdf.Query(target.FaceCentroid(f)).face]);
   }
   return labels;
 }

@@ -436,13 +436,12 @@ Expected<LabeledMesh> SegmentParts(const TriMesh& closed, const std::string& nam
   Mat3 tensor = Mat3::Zero();
   Vec3 centre = Vec3::Zero();
   double total = 0;
-  for (const auto& f : closed.faces) {
-    const Vec3 &a = closed.vertices[f[0]], &b = closed.vertices[f[1]], &c = closed.vertices[f[2]];
-    const Vec3 n2 = (b - a).cross(c - a);  // twice the area times the normal
+  for (int f = 0; f < closed.num_faces(); ++f) {
+    const Vec3 n2 = closed.FaceNormal(f);  // twice the area times the normal
     const double area = 0.5 * n2.norm();
     if (!(area > 0)) continue;
     tensor += n2 * n2.transpose() / (4 * area);
-    centre += area * (a + b + c) / 3.0;
+    centre += area * closed.FaceCentroid(f);
     total += area;
   }
   if (!(total > 0)) return Error{name + ": all faces are degenerate"};

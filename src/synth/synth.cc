@@ -96,11 +96,8 @@ PartSetup SetupPart(const LabeledMesh& object, int part) {
   double rest_area = 0, mine_area = 0;
   const TriMesh& m = object.mesh;
   for (int f = 0; f < m.num_faces(); ++f) {
-    const auto& t = m.faces[f];
-    const Vec3 c = (m.vertices[t[0]] + m.vertices[t[1]] + m.vertices[t[2]]) / 3.0;
-    const double a =
-        0.5 *
-        (m.vertices[t[1]] - m.vertices[t[0]]).cross(m.vertices[t[2]] - m.vertices[t[0]]).norm();
+    const Vec3 c = m.FaceCentroid(f);
+    const double a = m.FaceArea(f);
     if (object.face_labels[f] == part) {
       mine += a * c;
       mine_area += a;
@@ -186,7 +183,7 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part,
 struct Worker {
   KinematicsData data;
   EnergyWorkspace ws;
-  std::vector<double> grad, m, v;
+  std::vector<double> grad, m, v, delta;  ///< gradient, Adam moments, step (dof each)
 };
 
 }  // namespace
@@ -249,8 +246,10 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
     w.grad.resize(dof);
     w.m.resize(dof);
     w.v.resize(dof);
+    w.delta.resize(dof);
     return w;
   });
+  const HandFrame rest_frame = FrameOf(hand, hand.RestJoints());  // pregrasp back-off
   SynthSummary& summary = result.summary;
   double energy_start = 0, energy_end = 0;
   while (summary.accepted < options.count && summary.attempts < max_attempts) {
@@ -275,7 +274,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
         const double decay = 1.0 - 0.9 * step / options.steps;
         const double b1 = 0.9, b2 = 0.999;
         const double c1 = 1 - std::pow(b1, step + 1), c2 = 1 - std::pow(b2, step + 1);
-        double delta[64];
+        double* delta = w.delta.data();
         for (int c = 0; c < dof; ++c) {
           w.m[c] = b1 * w.m[c] + (1 - b1) * w.grad[c];
           w.v[c] = b2 * w.v[c] + (1 - b2) * w.grad[c] * w.grad[c];
@@ -355,7 +354,6 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
       g.penetration = std::max(0.0, pen_depth);
       g.self_penetration = std::max(0.0, self);
       g.contact_parts = parts;
-      ws.contacts = result.contacts;
       Energy(hand, eo, options.weights, data, 0, x, true, ws, nullptr);
       // squeeze / pregrasp: joints along the torques that push the contacts into the object
       std::vector<double> dir(hand.nq(), 0.0);
@@ -380,9 +378,8 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
             std::clamp(x[7 + j] - 0.3 * unit, hand.joints[j].lower, hand.joints[j].upper);
       }
       // pregrasp palm 2 cm back from the object, along its palm normal
-      const HandFrame frame = FrameOf(hand, hand.RestJoints());
       const Mat3 R = Eigen::Quaterniond(x[3], x[4], x[5], x[6]).toRotationMatrix();
-      const Vec3 back = -0.02 * (R * frame.palm_normal);
+      const Vec3 back = -0.02 * (R * rest_frame.palm_normal);
       for (int a = 0; a < 3; ++a) g.pregrasp[a] += back[a];
       result.grasps.push_back(std::move(g));
       ++summary.accepted;
