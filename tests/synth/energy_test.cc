@@ -48,9 +48,7 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
   const MugFixture& s = MugFixtureData();
   const HandModel& hand = s.hand;
   const int dof = hand.dof();
-  // E_pen is not listed yet: its analytic gradient is off by up to 25% against finite
-  // differences on these poses (open defect, issue 4's note); every other term agrees.
-  for (const char* term : {"fc", "bar", "dis", "limit", "spen", "dir"}) {
+  for (const char* term : {"fc", "bar", "dis", "limit", "pen", "spen", "dir"}) {
     EnergyWeights w;
     w.fc = w.bar = w.dis = w.limit = w.pen = w.spen = w.dir = 0;
     if (std::string(term) == "fc") w.fc = 1;
@@ -62,7 +60,7 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
     if (std::string(term) == "dir") w.dir = 1;
     w.tau_fc = 10;  // use LP magnitudes
     double worst = 0;
-    int active = 0;
+    int active = 0, kinks = 0;
     for (int attempt = 0; attempt < 6; ++attempt) {
       std::vector<double> x = InitialPose(hand, s.mug, 1, GraspMode::kWrap, 5, attempt);
       x[0] += 0.01 * (attempt % 3);  // closer: penetration, barrier
@@ -73,20 +71,35 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
       ForwardKinematics(hand, x.data(), 0, 1, data);
       const EnergyTerms e = Energy(hand, s.object, w, data, 0, x.data(), true, ws, grad.data());
       if (e.total > 1e-9) ++active;
-      for (int c = 0; c < dof; ++c) {
-        const double eps = 1e-6;
+      auto central = [&](int c, double eps) {
         auto [plus, minus] = testing::PerturbedPoses(hand, x.data(), c, eps);
         ForwardKinematics(hand, plus.data(), 0, 1, data);
         const double ep = Energy(hand, s.object, w, data, 0, plus.data(), false, ws, nullptr).total;
         ForwardKinematics(hand, minus.data(), 0, 1, data);
         const double em =
             Energy(hand, s.object, w, data, 0, minus.data(), false, ws, nullptr).total;
-        const double fd = (ep - em) / (2 * eps);
-        worst = std::max(worst, std::abs(fd - grad[c]) / std::max(1.0, std::abs(fd)));
+        return (ep - em) / (2 * eps);
+      };
+      bool kinked = false;
+      for (int c = 0; c < dof; ++c) {
+        auto error = [&](double fd) {
+          return std::abs(fd - grad[c]) / std::max(1.0, std::abs(fd));
+        };
+        double err = error(central(c, 1e-6));
+        // The terms are piecewise smooth (max(0, .) per sample, min over links): a kink inside
+        // [x - eps, x + eps] (E_pen: one of ~3000 hand samples within 1e-6 m of the surface)
+        // averages two branches. A 100x smaller interval must then agree.
+        if (err >= 2e-3) {
+          kinked = true;
+          err = error(central(c, 1e-8));
+        }
+        worst = std::max(worst, err);
       }
+      kinks += kinked;
     }
     EXPECT_GT(active, 0) << term << " was never active: the test would prove nothing";
     EXPECT_LT(worst, 2e-3) << term;
+    EXPECT_LE(kinks, 2) << term << ": poses with a kink: more than chance explains";
   }
 }
 
