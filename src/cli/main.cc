@@ -160,7 +160,8 @@ int main(int argc, char** argv) {
   hand_render->add_option("--out", hand_render_out, "Output PNG")->required();
 
   // dexvlg synth ...
-  std::string synth_object, synth_out, synth_mode = "wrap", synth_hand;
+  std::string synth_object, synth_mode = "wrap", synth_hand;
+  dexvlg::cli::SynthOutputs synth_out;
   dexvlg::SynthOptions synth_options;
   auto* synth = app.add_subcommand(
       "synth",
@@ -187,7 +188,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   synth->add_option("--hand", synth_hand, "Hand spec (.json) or MJCF (.xml); default: built-in");
-  synth->add_option("--out", synth_out, "Output grasp file (.h5)");
+  synth->add_option("--out", synth_out.grasps, "Output grasp file (.h5, docs/grasp_file.md)");
+  synth->add_option("--sheet", synth_out.sheet, "Contact sheet PNG of up to 12 accepted grasps");
+  synth->add_option("--rows", synth_out.rows,
+                    "CSV of the grasp poses as rows x,y,z,qw,qx,qy,qz,<joint names>");
 
   CLI11_PARSE(app, argc, argv);
 

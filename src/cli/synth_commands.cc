@@ -6,12 +6,13 @@
 
 #include "object/repair.h"
 #include "parts/prepare.h"
+#include "synth/contact_sheet.h"
 #include "synth/grasp_file.h"
 
 namespace dexvlg::cli {
 
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
-                const std::string& out, std::ostream& log) {
+                const SynthOutputs& out, std::ostream& log) {
   auto object = LoadClosedObject(source);
   if (!object) return object.error();
   const LabeledMesh& closed = object.value();
@@ -32,9 +33,19 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
   log.unsetf(std::ios::fixed);
   for (const auto& [reason, count] : s.rejected)
     log << "  rejected, " << reason << ": " << count << "\n";
-  if (!out.empty()) {
-    if (Status st = WriteGraspFile(out, hand, closed, options, result.value()); !st) return st;
-    log << "wrote " << out << "\n";
+  if (!out.grasps.empty()) {
+    if (Status st = WriteGraspFile(out.grasps, hand, closed, options, *result); !st) return st;
+    log << "wrote " << out.grasps << "\n";
+  }
+  if (!out.rows.empty()) {
+    if (Status st = WritePoseRows(out.rows, hand, *result, "grasp"); !st) return st;
+    log << "wrote " << out.rows << "\n";
+  }
+  if (!out.sheet.empty()) {
+    const Image sheet =
+        ContactSheet(hand, closed, result->target_label, result->grasps, 12, 4, 320, 260);
+    if (Status st = WritePng(sheet, out.sheet); !st) return st;
+    log << "wrote " << out.sheet << "\n";
   }
   return {};
 }

@@ -10,10 +10,17 @@
 
 namespace dexvlg::cli {
 
+/// Where `dexvlg synth` writes; empty paths are skipped.
+struct SynthOutputs {
+  std::string grasps;  ///< HDF5 grasp file (docs/grasp_file.md)
+  std::string sheet;   ///< PNG contact sheet
+  std::string rows;    ///< CSV of 29-value grasp rows with joint names
+};
+
 /// Loads OBJECT (prepared folder, mesh file, labelled folder or procedural spec; repaired when
 /// not prepared), synthesises grasps with a progress bar on stderr, prints the summary and
-/// writes `out` (HDF5, docs/grasp_file.md) when not empty.
+/// writes the outputs.
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
-                const std::string& out, std::ostream& log);
+                const SynthOutputs& out, std::ostream& log);
 
 }  // namespace dexvlg::cli

@@ -7,7 +7,11 @@
 
 namespace dexvlg {
 
-SdfGrid::SdfGrid(const MeshSdf& sdf, double spacing, double padding) : h_(spacing) {
+SdfGrid::SdfGrid(const MeshSdf& sdf, double spacing, double padding)
+    : SdfGrid(sdf, sdf, spacing, padding) {}
+
+SdfGrid::SdfGrid(const MeshSdf& sdf, const MeshSdf& piece, double spacing, double padding)
+    : h_(spacing) {
   Vec3 lo, hi;
   sdf.mesh().Bounds(&lo, &hi);
   lo.array() -= padding;
@@ -19,8 +23,10 @@ SdfGrid::SdfGrid(const MeshSdf& sdf, double spacing, double padding) : h_(spacin
     for (int j = 0; j < n_[1]; ++j) {
       for (int i = 0; i < n_[0]; ++i) {
         const Vec3 p = origin_ + h_ * Vec3(i, j, k);
+        const double d = sdf.Query(p).distance;
+        const double magnitude = &piece == &sdf ? std::abs(d) : std::abs(piece.Query(p).distance);
         value_[(static_cast<size_t>(k) * n_[1] + j) * n_[0] + i] =
-            static_cast<float>(sdf.Query(p).distance);
+            static_cast<float>(d < 0 ? -magnitude : magnitude);
       }
     }
   });

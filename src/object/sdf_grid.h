@@ -16,6 +16,9 @@ class SdfGrid {
   SdfGrid() = default;
   /// Samples `sdf` with `spacing` (m) over the mesh bounds grown by `padding` (m); TBB-parallel.
   SdfGrid(const MeshSdf& sdf, double spacing, double padding);
+  /// The distance to a piece of the surface (e.g. one part's faces, an open mesh) with the sign
+  /// of the closed `sdf`: negative inside the object, zero only on `piece`. Same grid as above.
+  SdfGrid(const MeshSdf& sdf, const MeshSdf& piece, double spacing, double padding);
 
   /// Signed distance (m, negative inside) at p; `grad` (may be null) receives its gradient.
   double Distance(const Vec3& p, Vec3* grad) const;

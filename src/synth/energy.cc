@@ -20,11 +20,7 @@ EnergyWorkspace::EnergyWorkspace(const HandModel& hand, const std::vector<int>& 
     : contacts(mode_contacts) {
   const int k = static_cast<int>(contacts.size()), dof = hand.dof();
   for (int i = 0; i < k; ++i) {
-    if (hand.contacts[contacts[i]].link == 0) {
-      if (palm < 0) palm = i;
-    } else {
-      tips.push_back(i);
-    }
+    if (hand.contacts[contacts[i]].link != 0) tips.push_back(i);
   }
   x.resize(3 * k);
   n.resize(3 * k);
@@ -50,14 +46,16 @@ EnergyTerms Energy(const HandModel& hand, const EnergyObject& object, const Ener
   for (int i = 0; i < k; ++i) {
     const Vec3 x(&ws.x[3 * i]), n(&ws.n[3 * i]);
     const double* Ji = &ws.J[static_cast<size_t>(3 * i) * dof];
+    const bool fingertip = hand.contacts[ws.contacts[i]].link != 0;
+    const SdfGrid& to = fingertip && object.part_field ? *object.part_field : field;
     Vec3 g;
-    const double d = field.Distance(x, &g);
+    const double d = to.Distance(x, &g);
     if (refresh) {
       const Vec3 c = -g.normalized();
       for (int a = 0; a < 3; ++a) ws.c[3 * i + a] = c[a];
     }
     const Vec3 c(&ws.c[3 * i]);
-    const bool is_palm = i == ws.palm;
+    const bool is_palm = !fingertip;
     const double weight = is_palm ? w.palm : 1.0;
     const double value = is_palm ? d - w.palm_gap : d;
     e.dis += weight * std::abs(value);

@@ -10,7 +10,9 @@
 //           G c = sum_i [c_i; x_i x c_i] (torques about the part centre), f the LP magnitudes
 //   E_bar   sum over fingertip contacts n and object samples p_j off the target part of
 //           b(|x_n - p_j|), b(d) = -(d - d_thr)^2 ln(d / d_thr) on 0 < d < d_thr, else 0
-//   E_dis   sum_i |d(x_i)| + w_palm |d(x_palm) - d_0| (d: object signed distance)
+//   E_dis   sum_n |d(x_n)| over fingertip contacts + w_palm sum_p |d(x_p) - d_0| over palm
+//           (root-link) contacts; d: the object signed distance, for the fingertips the distance
+//           to the target part's faces (signed by the object), so they are drawn to the part
 //   E_limit sum_j max(0, q_j - hi_j) + max(0, lo_j - q_j)
 //   E_pen   sum over hand surface samples s of max(0, -d(s)) + sum over object samples p of
 //           max(0, -d_hand(p))
@@ -31,24 +33,26 @@ namespace dexvlg {
 /// Weights and thresholds of the energy (docs/synth.md).
 struct EnergyWeights {
   double fc = 1.0;
-  double bar = 100.0;
+  double bar = 10000.0;
   double dis = 100.0;
   double limit = 10.0;
   double pen = 300.0;
-  double spen = 30.0;
+  double spen = 300.0;
   double dir = 0.5;
   double palm = 0.2;         ///< w_palm inside E_dis
   double palm_gap = 0.005;   ///< d_0: desired palm-to-surface distance (m)
   double tau_fc = 0.5;       ///< LP residual below which E_fc uses the LP magnitudes
-  double bar_radius = 0.02;  ///< d_thr of the part barrier (m)
+  double bar_radius = 0.01;  ///< d_thr of the part barrier (m)
 };
 
 /// What the energy needs to know about the object, built once per object and target part.
 struct EnergyObject {
-  const SdfGrid* field = nullptr;  ///< object signed distance (fast, interpolated)
-  std::vector<Vec3> pen_points;    ///< object surface samples tested against the hand
-  std::vector<Vec3> off_part;      ///< samples off the target part (barrier)
-  Vec3 centre = Vec3::Zero();      ///< torque reference (target part centre)
+  const SdfGrid* field = nullptr;       ///< object signed distance (fast, interpolated)
+  const SdfGrid* part_field = nullptr;  ///< distance to the target part's faces (signed by the
+                                        ///< object); fingertips use it, null: `field`
+  std::vector<Vec3> pen_points;         ///< object surface samples tested against the hand
+  std::vector<Vec3> off_part;           ///< samples off the target part (barrier)
+  Vec3 centre = Vec3::Zero();           ///< torque reference (target part centre)
 };
 
 /// The energy terms of one pose (unweighted) and their weighted sum.
@@ -63,7 +67,6 @@ class EnergyWorkspace {
   EnergyWorkspace() = default;
   EnergyWorkspace(const HandModel& hand, const std::vector<int>& contacts);
   std::vector<int> contacts;  ///< candidate indices of the mode
-  int palm = -1;              ///< index into contacts of the palm-centre contact (-1: none)
   std::vector<int> tips;      ///< indices into contacts of the fingertip (non-root) contacts
   std::vector<double> x, n, J, grad_point, grad_pose;  ///< contact points, normals, Jacobians
   std::vector<double> sx, sJ;                          ///< one surface point and its Jacobian

@@ -147,8 +147,11 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part,
     }
     case PartCategory::kLShaped: {  // at a sampled point, against its normal, around the bar
       if (!part.points.empty()) {
-        const size_t i =
-            static_cast<size_t>(uniform(rng) * part.points.size()) % part.points.size();
+        // prefer points facing away from the rest of the object (the outside of a handle)
+        size_t i = static_cast<size_t>(uniform(rng) * part.points.size()) % part.points.size();
+        for (int tries = 0; tries < 16 && part.normals[i].dot(part.outward) < 0.3; ++tries) {
+          i = static_cast<size_t>(uniform(rng) * part.points.size()) % part.points.size();
+        }
         d = -part.normals[i];
         target = part.points[i];
       } else {
@@ -225,9 +228,12 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
   }
   const MeshSdf exact(object.mesh);
   const SdfGrid field(exact, options.sdf_spacing, 0.03);
+  const MeshSdf part_surface(object.Part(part));
+  const SdfGrid part_field(exact, part_surface, options.sdf_spacing, 0.03);
   const PartSetup setup = SetupPart(object, part);
   EnergyObject eo;
   eo.field = &field;
+  eo.part_field = &part_field;
   eo.centre = setup.info.box.centre;
   const SurfaceSamples dense = SampleSurface(object.mesh, 8192, options.seed + 1);
   const SurfaceSamples pen = FarthestPointSubset(dense, 384);
@@ -316,9 +322,11 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
       bool off_part = false;
       for (int c = 0; c < k; ++c) {
         const SurfaceHit hit = exact.Query(Vec3(&x_c[3 * c]));
-        contact = std::max(contact, std::abs(hit.distance));
+        const bool fingertip = hand.contacts[result.contacts[c]].link != 0;
         parts[c] = object.face_labels[hit.face];
-        if (hand.contacts[result.contacts[c]].link != 0 && parts[c] != part) off_part = true;
+        if (!fingertip) continue;  // the palm keeps its distance (E_dis's palm term)
+        contact = std::max(contact, std::abs(hit.distance));
+        if (parts[c] != part) off_part = true;
       }
       double pen_depth = 0;
       for (const LinkPoint& s : hand.surface_points) {
