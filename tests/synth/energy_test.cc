@@ -63,9 +63,18 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
     int active = 0, kinks = 0;
     for (int attempt = 0; attempt < 6; ++attempt) {
       std::vector<double> x = InitialPose(hand, s.mug, 1, GraspMode::kWrap, 5, attempt);
-      x[0] += 0.01 * (attempt % 3);  // closer: penetration, barrier
+      // closer to the handle (up to 3 cm): penetration, barrier
+      const Vec3 towards = (s.object.centre - Vec3(x[0], x[1], x[2])).normalized();
+      for (int a = 0; a < 3; ++a) x[a] += 0.01 * (attempt % 4) * towards[a];
       if (std::string(term) == "limit") x[7 + attempt] = hand.joints[attempt].upper + 0.05;
       KinematicsData data(hand, 1);
+      if (std::string(term) == "bar" && attempt >= 3) {  // a fingertip 5 mm from the body
+        ForwardKinematics(hand, x.data(), 0, 1, data);
+        double tip[3], normal[3];
+        ContactFrames(hand, data, 0, &hand.wrap[attempt - 2], 1, tip, normal, nullptr);
+        const Vec3 shift = s.object.off_part[37 * attempt] + Vec3(0.004, 0.003, 0.002) - Vec3(tip);
+        for (int a = 0; a < 3; ++a) x[a] += shift[a];
+      }
       EnergyWorkspace ws(hand, hand.wrap);
       std::vector<double> grad(dof), dummy(dof);
       ForwardKinematics(hand, x.data(), 0, 1, data);
