@@ -242,8 +242,10 @@ namespace {
 // Lowers `best` to the distance from p_O to link l's geoms where closer.
 void AccumulateLinkDistance(const HandModel& model, const KinematicsData& data, int b, int l,
                             const Vec3& p_O, HandDistance* best) {
+  const Vec3 offset = p_O - MapConstVec3(data.p(b, l));
+  if (offset.norm() - model.links[l].radius >= best->distance) return;  // whole link farther
   MapConstMat3 R_OL(data.R(b, l));
-  const Vec3 p_L = R_OL.transpose() * (p_O - MapConstVec3(data.p(b, l)));
+  const Vec3 p_L = R_OL.transpose() * offset;
   Vec3 grad_L = Vec3::Zero();
   int geom = -1;
   const double d = LinkLocalDistance(model, l, p_L, &grad_L, &geom, best->distance);
@@ -292,8 +294,10 @@ namespace {
 
 // Closest approach of the surface samples of one link of (la, lb) to the other link, both ways.
 SelfDistance PairDistance(const HandModel& model, const KinematicsData& data, int b, int la, int lb,
-                          HandDistance* hit_out, Vec3* point_out) {
+                          HandDistance* hit_out, Vec3* point_out,
+                          double cutoff = std::numeric_limits<double>::infinity()) {
   SelfDistance best;
+  best.distance = cutoff;
   for (int pass = 0; pass < 2; ++pass) {
     const int from = pass == 0 ? la : lb;
     const int to = pass == 0 ? lb : la;
@@ -301,8 +305,10 @@ SelfDistance PairDistance(const HandModel& model, const KinematicsData& data, in
     for (int i = begin; i < end; ++i) {
       Vec3 p_O;
       PointPosition(data, b, model.surface_points[i], p_O.data());
-      const HandDistance hit = LinkSignedDistance(model, data, b, to, p_O);
-      if (hit.distance < best.distance) {
+      HandDistance hit;
+      hit.distance = best.distance;  // geoms farther than the best so far are culled
+      AccumulateLinkDistance(model, data, b, to, p_O, &hit);
+      if (hit.link >= 0 && hit.distance < best.distance) {
         best = {hit.distance, from, to, i};
         *hit_out = hit;
         *point_out = p_O;
@@ -322,14 +328,30 @@ SelfDistance LinkPairDistance(const HandModel& model, const KinematicsData& data
 }
 
 SelfDistance SelfCollisionDistance(const HandModel& model, const KinematicsData& data, int b,
-                                   double* grad) {
+                                   double* grad, double cutoff) {
   SelfDistance best;
+  best.distance = cutoff;
   HandDistance best_hit;
   Vec3 best_point = Vec3::Zero();
+  auto centre = [&](int gi) {
+    const CollisionGeom& g = model.geoms[gi];
+    return Vec3(MapConstMat3(data.R(b, g.link)) * g.p_LG + MapConstVec3(data.p(b, g.link)));
+  };
   for (const auto& [la, lb] : model.self_pairs) {
+    if (std::isfinite(cutoff)) {  // bounding spheres of the two links' geoms
+      bool near = false;
+      for (int ga : model.links[la].geoms) {
+        for (int gb : model.links[lb].geoms) {
+          const double gap = (centre(ga) - centre(gb)).norm() - model.geoms[ga].bounding_radius -
+                             model.geoms[gb].bounding_radius;
+          near = near || gap < best.distance;
+        }
+      }
+      if (!near) continue;
+    }
     HandDistance hit;
     Vec3 point;
-    const SelfDistance d = PairDistance(model, data, b, la, lb, &hit, &point);
+    const SelfDistance d = PairDistance(model, data, b, la, lb, &hit, &point, best.distance);
     if (d.distance < best.distance) {
       best = d;
       best_hit = hit;

@@ -63,8 +63,12 @@ SelfDistance LinkPairDistance(const HandModel& model, const KinematicsData& data
 /// Smallest signed distance from the surface samples of one link of each self-collision pair to
 /// the other link's geometry (both ways). `grad` (dof, may be null) receives its gradient with
 /// respect to the hand pose (only the joints matter; the root columns are zero).
+/// With a finite `cutoff`, pairs whose geoms' bounding spheres are all farther apart than
+/// `cutoff` are skipped and the result is only exact below `cutoff` (distance >= cutoff,
+/// point -1, zero gradient otherwise): the optimiser passes 0, it only needs penetration.
 SelfDistance SelfCollisionDistance(const HandModel& model, const KinematicsData& data, int b,
-                                   double* grad);
+                                   double* grad,
+                                   double cutoff = std::numeric_limits<double>::infinity());
 
 }  // namespace dexvlg
 

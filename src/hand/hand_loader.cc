@@ -555,6 +555,7 @@ Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std
       if (Status s = FillHull(m, m->geom_dataid[gi], label, &g); !s) return s.error();
     }
     g.bounding_radius = BoundingRadius(g);
+    hand.links[l].radius = std::max(hand.links[l].radius, g.p_LG.norm() + g.bounding_radius);
     hand.links[l].geoms.push_back(static_cast<int>(hand.geoms.size()));
     hand.geoms.push_back(std::move(g));
   }

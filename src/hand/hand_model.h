@@ -53,6 +53,7 @@ struct Link {
   int first_joint = 0;  ///< joints [first_joint, first_joint + num_joints) move this link
   int num_joints = 0;
   std::vector<int> geoms;         ///< collision geoms on this link
+  double radius = 0;              ///< bounding sphere of the geoms about the link origin (m)
   std::vector<int> chain_joints;  ///< every joint that moves this link, root to leaf
 };
 

@@ -131,16 +131,26 @@ EnergyTerms Energy(const HandModel& hand, const EnergyObject& object, const Ener
   }
 
   // E_pen: hand surface samples inside the object, object samples inside the hand
-  for (const LinkPoint& s : hand.surface_points) {
-    PointPosition(data, b, s, ws.sx.data());
-    const Vec3 p(ws.sx.data());
-    Vec3 g;
-    const double d = field.Distance(p, &g);
-    if (d >= 0) continue;
-    e.pen -= d;
-    if (grad) {
-      PointJacobian(hand, data, b, s.link, ws.sx.data(), ws.sJ.data());
-      AddJtG(ws.sJ.data(), dof, g, -w.pen, grad);
+  for (int l = 0; l < hand.num_links(); ++l) {
+    // a link whose bounding sphere is clear of the object (one grid cell of slack for the
+    // interpolation) has no sample inside
+    const auto [begin, end] = hand.surface_range[l];
+    if (begin == end ||
+        field.Distance(Vec3(data.p(b, l)), nullptr) > hand.links[l].radius + field.spacing()) {
+      continue;
+    }
+    for (int i = begin; i < end; ++i) {
+      const LinkPoint& s = hand.surface_points[i];
+      PointPosition(data, b, s, ws.sx.data());
+      const Vec3 p(ws.sx.data());
+      Vec3 g;
+      const double d = field.Distance(p, &g);
+      if (d >= 0) continue;
+      e.pen -= d;
+      if (grad) {
+        PointJacobian(hand, data, b, s.link, ws.sx.data(), ws.sJ.data());
+        AddJtG(ws.sJ.data(), dof, g, -w.pen, grad);
+      }
     }
   }
   for (const Vec3& p : object.pen_points) {
@@ -155,7 +165,7 @@ EnergyTerms Energy(const HandModel& hand, const EnergyObject& object, const Ener
 
   // E_spen
   const SelfDistance self =
-      SelfCollisionDistance(hand, data, b, grad ? ws.grad_pose.data() : nullptr);
+      SelfCollisionDistance(hand, data, b, grad ? ws.grad_pose.data() : nullptr, 0.0);
   if (self.distance < 0) {
     e.spen = -self.distance;
     if (grad) {

@@ -189,6 +189,102 @@ struct Worker {
   std::vector<double> grad, m, v, delta;  ///< gradient, Adam moments, step (dof each)
 };
 
+/// What the filters need besides the hand and the options.
+struct FilterContext {
+  const LabeledMesh& object;
+  const MeshSdf& exact;
+  const EnergyObject& eo;
+  int part;
+  const std::vector<int>& contacts;
+  HandFrame rest_frame;  ///< for the pregrasp back-off
+};
+
+/// An optimised attempt: accepted (empty reason) with its grasp, or why it was rejected.
+struct Outcome {
+  std::string reason;
+  Grasp grasp;
+};
+
+/// Filters an optimised pose x (exact distances) and, when it passes, fills the grasp with its
+/// contacts, squeeze and pregrasp. `w.data` must hold x's kinematics and `w.ws` its energy.
+Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions& options,
+              const double* x, const EnergyTerms& energy, Worker& w) {
+  Outcome out;
+  const int k = static_cast<int>(f.contacts.size()), dof = hand.dof(), ps = hand.pose_size();
+  const std::vector<double>& x_c = w.ws.x;
+  const std::vector<double>& J = w.ws.J;
+  double contact = 0;
+  std::vector<int> parts(k);
+  bool off_part = false;
+  for (int c = 0; c < k; ++c) {
+    const SurfaceHit hit = f.exact.Query(Vec3(&x_c[3 * c]));
+    parts[c] = f.object.face_labels[hit.face];
+    if (hand.contacts[f.contacts[c]].link == 0) continue;  // the palm keeps its gap (E_dis)
+    contact = std::max(contact, std::abs(hit.distance));
+    if (parts[c] != f.part) off_part = true;
+  }
+  // exact penetration depth; the grid screens out samples clear of the surface
+  const double screen = 2 * f.eo.field->spacing();
+  double pen_depth = 0;
+  for (const LinkPoint& s : hand.surface_points) {
+    double p[3];
+    PointPosition(w.data, 0, s, p);
+    if (f.eo.field->Distance(Vec3(p), nullptr) > screen) continue;
+    pen_depth = std::max(pen_depth, -f.exact.Query(Vec3(p), 0.01).distance);
+  }
+  for (const Vec3& p : f.eo.pen_points) {
+    pen_depth = std::max(pen_depth, -HandSignedDistance(hand, w.data, 0, p, 0.0).distance);
+  }
+  const double self = -SelfCollisionDistance(hand, w.data, 0, nullptr, 0.0).distance;
+  if (contact > options.max_contact_distance) {
+    out.reason = "contact distance";
+  } else if (pen_depth > options.max_penetration) {
+    out.reason = "penetration";
+  } else if (self > options.max_self_penetration) {
+    out.reason = "self-penetration";
+  } else if (energy.residual > options.max_residual) {
+    out.reason = "force closure";
+  } else if (energy.limit > 1e-9) {
+    out.reason = "joint limits";
+  } else if (off_part) {
+    out.reason = "off the target part";
+  }
+  if (!out.reason.empty()) return out;
+  Grasp& g = out.grasp;
+  g.grasp.assign(x, x + ps);
+  g.energy = energy;
+  g.penetration = std::max(0.0, pen_depth);
+  g.self_penetration = std::max(0.0, self);
+  g.contact_parts = parts;
+  // squeeze / pregrasp: joints along the torques that push the contacts into the object
+  std::vector<double> dir(hand.nq(), 0.0);
+  for (int c = 0; c < k; ++c) {
+    g.contact_points.emplace_back(&x_c[3 * c]);
+    g.contact_forces.push_back(w.ws.f[c]);
+    for (int j = 0; j < hand.nq(); ++j) {
+      for (int a = 0; a < 3; ++a) {
+        dir[j] += w.ws.f[c] * J[(static_cast<size_t>(3 * c) + a) * dof + 6 + j] * w.ws.c[3 * c + a];
+      }
+    }
+  }
+  double largest = 1e-12;
+  for (double d : dir) largest = std::max(largest, std::abs(d));
+  g.squeeze = g.grasp;
+  g.pregrasp = g.grasp;
+  for (int j = 0; j < hand.nq(); ++j) {
+    const double unit = dir[j] / largest;
+    g.squeeze[7 + j] =
+        std::clamp(x[7 + j] + 0.1 * unit, hand.joints[j].lower, hand.joints[j].upper);
+    g.pregrasp[7 + j] =
+        std::clamp(x[7 + j] - 0.3 * unit, hand.joints[j].lower, hand.joints[j].upper);
+  }
+  // pregrasp palm 2 cm back from the object, along its palm normal
+  const Mat3 R = Eigen::Quaterniond(x[3], x[4], x[5], x[6]).toRotationMatrix();
+  const Vec3 back = -0.02 * (R * f.rest_frame.palm_normal);
+  for (int a = 0; a < 3; ++a) g.pregrasp[a] += back[a];
+  return out;
+}
+
 }  // namespace
 
 const char* ModeName(GraspMode mode) { return mode == GraspMode::kWrap ? "wrap" : "pinch"; }
@@ -255,7 +351,8 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
     w.delta.resize(dof);
     return w;
   });
-  const HandFrame rest_frame = FrameOf(hand, hand.RestJoints());  // pregrasp back-off
+  const FilterContext filter{object, exact,           eo,
+                             part,   result.contacts, FrameOf(hand, hand.RestJoints())};
   SynthSummary& summary = result.summary;
   double energy_start = 0, energy_end = 0;
   while (summary.accepted < options.count && summary.attempts < max_attempts) {
@@ -263,6 +360,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
     const int first = summary.attempts;
     std::vector<double> poses(static_cast<size_t>(n) * ps);
     std::vector<EnergyTerms> e0(n), e1(n);
+    std::vector<Outcome> outcomes(n);
     tbb::parallel_for(0, n, [&](int i) {
       Worker& w = workers.local();
       double* x = &poses[static_cast<size_t>(i) * ps];
@@ -303,93 +401,20 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
       }
       ForwardKinematics(hand, x, 0, 1, w.data);
       e1[i] = Energy(hand, eo, options.weights, w.data, 0, x, true, w.ws, nullptr);
+      outcomes[i] = Judge(hand, filter, options, x, e1[i], w);
+      outcomes[i].grasp.attempt = first + i;
     });
     summary.steps += static_cast<long long>(n) * options.steps;
-    // filters (serial: cheap, exact distances)
-    KinematicsData data(hand, 1);
-    EnergyWorkspace ws(hand, result.contacts);
-    std::vector<double> x_c(3 * k), n_c(3 * k), J(static_cast<size_t>(3 * k) * dof);
+    // accept in attempt order (the outcome of an attempt does not depend on the threads)
     for (int i = 0; i < n && summary.accepted < options.count; ++i) {
       ++summary.attempts;
       energy_start += e0[i].total;
       energy_end += e1[i].total;
-      const double* x = &poses[static_cast<size_t>(i) * ps];
-      ForwardKinematics(hand, x, 0, 1, data);
-      ContactFrames(hand, data, 0, result.contacts.data(), k, x_c.data(), n_c.data(), J.data());
-      std::string reason;
-      double contact = 0;
-      std::vector<int> parts(k);
-      bool off_part = false;
-      for (int c = 0; c < k; ++c) {
-        const SurfaceHit hit = exact.Query(Vec3(&x_c[3 * c]));
-        const bool fingertip = hand.contacts[result.contacts[c]].link != 0;
-        parts[c] = object.face_labels[hit.face];
-        if (!fingertip) continue;  // the palm keeps its distance (E_dis's palm term)
-        contact = std::max(contact, std::abs(hit.distance));
-        if (parts[c] != part) off_part = true;
-      }
-      double pen_depth = 0;
-      for (const LinkPoint& s : hand.surface_points) {
-        double p[3];
-        PointPosition(data, 0, s, p);
-        pen_depth = std::max(pen_depth, -exact.Query(Vec3(p), 0.01).distance);
-      }
-      for (const Vec3& p : eo.pen_points) {
-        pen_depth = std::max(pen_depth, -HandSignedDistance(hand, data, 0, p, 0.0).distance);
-      }
-      const double self = -SelfCollisionDistance(hand, data, 0, nullptr).distance;
-      if (contact > options.max_contact_distance) {
-        reason = "contact distance";
-      } else if (pen_depth > options.max_penetration) {
-        reason = "penetration";
-      } else if (self > options.max_self_penetration) {
-        reason = "self-penetration";
-      } else if (e1[i].residual > options.max_residual) {
-        reason = "force closure";
-      } else if (e1[i].limit > 1e-9) {
-        reason = "joint limits";
-      } else if (off_part) {
-        reason = "off the target part";
-      }
-      if (!reason.empty()) {
-        ++summary.rejected[reason];
+      if (!outcomes[i].reason.empty()) {
+        ++summary.rejected[outcomes[i].reason];
         continue;
       }
-      Grasp g;
-      g.attempt = first + i;
-      g.grasp.assign(x, x + ps);
-      g.energy = e1[i];
-      g.penetration = std::max(0.0, pen_depth);
-      g.self_penetration = std::max(0.0, self);
-      g.contact_parts = parts;
-      Energy(hand, eo, options.weights, data, 0, x, true, ws, nullptr);
-      // squeeze / pregrasp: joints along the torques that push the contacts into the object
-      std::vector<double> dir(hand.nq(), 0.0);
-      for (int c = 0; c < k; ++c) {
-        g.contact_points.emplace_back(&x_c[3 * c]);
-        g.contact_forces.push_back(ws.f[c]);
-        for (int j = 0; j < hand.nq(); ++j) {
-          for (int a = 0; a < 3; ++a) {
-            dir[j] += ws.f[c] * J[(static_cast<size_t>(3 * c) + a) * dof + 6 + j] * ws.c[3 * c + a];
-          }
-        }
-      }
-      double largest = 1e-12;
-      for (double d : dir) largest = std::max(largest, std::abs(d));
-      g.squeeze = g.grasp;
-      g.pregrasp = g.grasp;
-      for (int j = 0; j < hand.nq(); ++j) {
-        const double unit = dir[j] / largest;
-        g.squeeze[7 + j] =
-            std::clamp(x[7 + j] + 0.1 * unit, hand.joints[j].lower, hand.joints[j].upper);
-        g.pregrasp[7 + j] =
-            std::clamp(x[7 + j] - 0.3 * unit, hand.joints[j].lower, hand.joints[j].upper);
-      }
-      // pregrasp palm 2 cm back from the object, along its palm normal
-      const Mat3 R = Eigen::Quaterniond(x[3], x[4], x[5], x[6]).toRotationMatrix();
-      const Vec3 back = -0.02 * (R * rest_frame.palm_normal);
-      for (int a = 0; a < 3; ++a) g.pregrasp[a] += back[a];
-      result.grasps.push_back(std::move(g));
+      result.grasps.push_back(std::move(outcomes[i].grasp));
       ++summary.accepted;
     }
     if (progress) progress(summary.accepted, options.count);

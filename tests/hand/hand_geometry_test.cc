@@ -240,6 +240,17 @@ TEST(SelfCollisionTest, MatchesBruteForceAndFiniteDifferences) {
     }
     EXPECT_NEAR(s.distance, brute, 1e-12);
     penetrating += s.distance < 0;
+    // with a cutoff (pair culling by bounding spheres): exact below it, >= it otherwise
+    for (double cutoff : {0.0, 0.004}) {
+      std::vector<double> grad_cut(hand.dof());
+      const SelfDistance c = SelfCollisionDistance(hand, posed.data, b, grad_cut.data(), cutoff);
+      if (brute < cutoff) {
+        EXPECT_NEAR(c.distance, brute, 1e-12);
+        for (int k = 0; k < hand.dof(); ++k) EXPECT_NEAR(grad_cut[k], grad[k], 1e-12);
+      } else {
+        EXPECT_GE(c.distance, cutoff);
+      }
+    }
     // root columns vanish: moving the whole hand does not change self distances
     for (int c = 0; c < 6; ++c) EXPECT_NEAR(grad[c], 0, 1e-12);
     const double* x = &posed.poses[static_cast<size_t>(b) * hand.pose_size()];
