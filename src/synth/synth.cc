@@ -199,6 +199,24 @@ struct FilterContext {
   HandFrame rest_frame;  ///< for the pregrasp back-off
 };
 
+/// Deepest penetration (m, <= 0 when clear) between the hand posed in `data` and the object:
+/// hand samples against the exact object distance (the grid screens out those clear of the
+/// surface) and object samples against the hand.
+double PenetrationDepth(const HandModel& hand, const FilterContext& f, const KinematicsData& data) {
+  const double screen = 2 * f.eo.field->spacing();
+  double depth = -1;
+  for (const LinkPoint& s : hand.surface_points) {
+    double p[3];
+    PointPosition(data, 0, s, p);
+    if (f.eo.field->Distance(Vec3(p), nullptr) > screen) continue;
+    depth = std::max(depth, -f.exact.Query(Vec3(p), 0.01).distance);
+  }
+  for (const Vec3& p : f.eo.pen_points) {
+    depth = std::max(depth, -HandSignedDistance(hand, data, 0, p, 0.0).distance);
+  }
+  return depth;
+}
+
 /// An optimised attempt: accepted (empty reason) with its grasp, or why it was rejected.
 struct Outcome {
   std::string reason;
@@ -223,18 +241,7 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
     contact = std::max(contact, std::abs(hit.distance));
     if (parts[c] != f.part) off_part = true;
   }
-  // exact penetration depth; the grid screens out samples clear of the surface
-  const double screen = 2 * f.eo.field->spacing();
-  double pen_depth = 0;
-  for (const LinkPoint& s : hand.surface_points) {
-    double p[3];
-    PointPosition(w.data, 0, s, p);
-    if (f.eo.field->Distance(Vec3(p), nullptr) > screen) continue;
-    pen_depth = std::max(pen_depth, -f.exact.Query(Vec3(p), 0.01).distance);
-  }
-  for (const Vec3& p : f.eo.pen_points) {
-    pen_depth = std::max(pen_depth, -HandSignedDistance(hand, w.data, 0, p, 0.0).distance);
-  }
+  const double pen_depth = PenetrationDepth(hand, f, w.data);
   const double self = -SelfCollisionDistance(hand, w.data, 0, nullptr, 0.0).distance;
   if (contact > options.max_contact_distance) {
     out.reason = "contact distance";
@@ -270,18 +277,24 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
   double largest = 1e-12;
   for (double d : dir) largest = std::max(largest, std::abs(d));
   g.squeeze = g.grasp;
-  g.pregrasp = g.grasp;
   for (int j = 0; j < hand.nq(); ++j) {
-    const double unit = dir[j] / largest;
     g.squeeze[7 + j] =
-        std::clamp(x[7 + j] + 0.1 * unit, hand.joints[j].lower, hand.joints[j].upper);
-    g.pregrasp[7 + j] =
-        std::clamp(x[7 + j] - 0.3 * unit, hand.joints[j].lower, hand.joints[j].upper);
+        std::clamp(x[7 + j] + 0.1 * dir[j] / largest, hand.joints[j].lower, hand.joints[j].upper);
   }
-  // pregrasp palm 2 cm back from the object, along its palm normal
+  // pregrasp: fingers opened towards the rest pose and the palm backed off along its normal;
+  // the first clear candidate (a hook around a handle must open before it backs off)
   const Mat3 R = Eigen::Quaterniond(x[3], x[4], x[5], x[6]).toRotationMatrix();
-  const Vec3 back = -0.02 * (R * f.rest_frame.palm_normal);
-  for (int a = 0; a < 3; ++a) g.pregrasp[a] += back[a];
+  const Vec3 normal = R * f.rest_frame.palm_normal;
+  const std::vector<double> rest = hand.RestJoints();
+  const double candidates[][2] = {{0.5, 0.02}, {1.0, 0.02}, {1.0, 0.01}, {0.5, 0.01}, {1.0, 0.0}};
+  for (const auto& [open, back] : candidates) {
+    g.pregrasp = g.grasp;
+    for (int a = 0; a < 3; ++a) g.pregrasp[a] -= back * normal[a];
+    for (int j = 0; j < hand.nq(); ++j) g.pregrasp[7 + j] += open * (rest[j] - x[7 + j]);
+    ForwardKinematics(hand, g.pregrasp.data(), 0, 1, w.data);
+    if (PenetrationDepth(hand, f, w.data) <= 0) return out;
+  }
+  out.reason = "no clear pregrasp";
   return out;
 }
 

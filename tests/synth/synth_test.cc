@@ -1,0 +1,133 @@
+#include "synth/synth.h"
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <map>
+
+#include "hand/hand_geometry.h"
+#include "hand/hand_loader.h"
+#include "hand/kinematics.h"
+#include "object/mesh_sdf.h"
+#include "parts/prepare.h"
+
+namespace dexvlg {
+namespace {
+
+const LabeledMesh& Closed(const std::string& name) {
+  static std::map<std::string, LabeledMesh> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) it = cache.emplace(name, LoadClosedObject(name).value()).first;
+  return it->second;
+}
+
+SynthResult Synth(const std::string& object, const std::string& part, GraspMode mode, int count,
+                  unsigned seed = 1) {
+  SynthOptions options;
+  options.part = part;
+  options.mode = mode;
+  options.count = count;
+  options.max_attempts = 96;
+  options.batch = 32;
+  options.seed = seed;
+  auto result = Synthesize(DefaultHand(), Closed(object), options);
+  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+  return result.value();
+}
+
+/// Independent checks of accepted grasps: every fingertip contact of the mode is on the target
+/// part's surface (exact distance, nearest face's label), nothing penetrates more than 3 mm
+/// (hand samples against the exact object distance, object samples against the hand).
+void CheckGrasps(const std::string& object, const std::string& part, GraspMode mode) {
+  SCOPED_TRACE(object + " / " + part + " / " + ModeName(mode));
+  const HandModel& hand = DefaultHand();
+  const LabeledMesh& mesh = Closed(object);
+  const SynthResult r = Synth(object, part, mode, 3);
+  ASSERT_GE(r.summary.accepted, 1) << "no grasp accepted in " << r.summary.attempts;
+  EXPECT_LT(r.summary.mean_energy_end, 0.5 * r.summary.mean_energy_start) << "energy must fall";
+  const MeshSdf exact(mesh.mesh);
+  const SurfaceSamples object_samples = SampleSurface(mesh.mesh, 3000, 99);
+  const std::vector<int>& contacts = ModeContacts(hand, mode);
+  KinematicsData data(hand, 1);
+  for (const Grasp& g : r.grasps) {
+    ASSERT_EQ(static_cast<int>(g.grasp.size()), hand.pose_size());
+    ForwardKinematics(hand, g.grasp.data(), 0, 1, data);
+    int tips = 0;
+    for (int c : contacts) {
+      if (hand.contacts[c].link == 0) continue;
+      double x[3], n[3];
+      ContactFrames(hand, data, 0, &c, 1, x, n, nullptr);
+      const SurfaceHit hit = exact.Query(Vec3(x));
+      EXPECT_LT(std::abs(hit.distance), 0.005) << hand.contacts[c].name;
+      EXPECT_EQ(mesh.face_labels[hit.face], r.target_label)
+          << hand.contacts[c].name << " is not on the " << part;
+      ++tips;
+    }
+    EXPECT_GE(tips, mode == GraspMode::kWrap ? 5 : 3);
+    double depth = 0;
+    for (const LinkPoint& s : hand.surface_points) {
+      double p[3];
+      PointPosition(data, 0, s, p);
+      depth = std::max(depth, -exact.Query(Vec3(p)).distance);
+    }
+    for (const Vec3& p : object_samples.points) {
+      depth = std::max(depth, -HandSignedDistance(hand, data, 0, p, 1.0).distance);
+    }
+    EXPECT_LT(depth, 0.003);
+    EXPECT_LT(-SelfCollisionDistance(hand, data, 0, nullptr).distance, 0.003);
+    // the pregrasp (palm backed off, fingers opened) stands clearer of the object than the grasp
+    ASSERT_EQ(g.pregrasp.size(), g.grasp.size());
+    ASSERT_EQ(g.squeeze.size(), g.grasp.size());
+    auto clearance = [&](const std::vector<double>& pose) {
+      ForwardKinematics(hand, pose.data(), 0, 1, data);
+      double nearest = 1.0;
+      for (const Vec3& p : object_samples.points) {
+        nearest = std::min(nearest, HandSignedDistance(hand, data, 0, p, 1.0).distance);
+      }
+      return nearest;
+    };
+    EXPECT_GT(clearance(g.pregrasp), clearance(g.grasp));
+  }
+}
+
+TEST(SynthTest, MugHandleWrapPutsTheFingertipsOnTheHandle) {
+  CheckGrasps("mug", "handle", GraspMode::kWrap);
+}
+
+TEST(SynthTest, ProceduralPartsAndModes) {
+  CheckGrasps("mug", "body", GraspMode::kWrap);
+  CheckGrasps("mug", "handle", GraspMode::kPinch);
+  CheckGrasps("hammer", "handle", GraspMode::kWrap);
+  CheckGrasps("bottle", "cap", GraspMode::kPinch);
+}
+
+TEST(SynthTest, SameGraspsOnOneAndTwoThreads) {
+  SynthResult one, two;
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+    one = Synth("hammer", "handle", GraspMode::kWrap, 4, 7);
+  }
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 2);
+    two = Synth("hammer", "handle", GraspMode::kWrap, 4, 7);
+  }
+  ASSERT_EQ(one.grasps.size(), two.grasps.size());
+  ASSERT_GE(one.grasps.size(), 1u);
+  EXPECT_EQ(one.summary.rejected, two.summary.rejected);
+  for (size_t i = 0; i < one.grasps.size(); ++i) {
+    EXPECT_EQ(one.grasps[i].attempt, two.grasps[i].attempt);
+    EXPECT_EQ(one.grasps[i].grasp, two.grasps[i].grasp);  // bit for bit
+  }
+}
+
+TEST(SynthTest, UnknownPartNamesTheParts) {
+  SynthOptions options;
+  options.part = "spout";
+  auto result = Synthesize(DefaultHand(), Closed("mug"), options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("body, handle"), std::string::npos)
+      << result.error().message;
+}
+
+}  // namespace
+}  // namespace dexvlg
