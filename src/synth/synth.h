@@ -25,7 +25,7 @@ struct SynthOptions {
   unsigned seed = 0;
   int steps = 200;                                ///< optimiser steps per attempt
   int batch = 64;                                 ///< attempts optimised together
-  double lr_t = 0.003, lr_r = 0.03, lr_q = 0.05;  ///< Adam step sizes (m, rad, rad)
+  double lr_t = 0.006, lr_r = 0.03, lr_q = 0.05;  ///< Adam step sizes (m, rad, rad)
   EnergyWeights weights;
   double sdf_spacing = 0.003;  ///< object field grid spacing (m)
   // filters
