@@ -14,6 +14,24 @@
 namespace dexvlg {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+/// Segments `source` (one unlabelled surface) and gives `closed` (its repair) the parts: the
+/// segmentation runs on a uniform repair, as adaptive simplification bevels the steps it looks
+/// for, and its labels are transferred.
+Status SegmentOnto(const TriMesh& source, RepairOptions repair, LabeledMesh* closed) {
+  repair.adaptivity = 0;
+  auto uniform = RepairWatertight(source, repair);
+  if (!uniform) return uniform.error();
+  auto segmented = SegmentParts(uniform.value(), closed->name);
+  if (!segmented) return segmented.error();
+  closed->part_names = segmented->part_names;
+  closed->face_labels = TransferLabels(segmented.value(), closed->mesh);
+  return {};
+}
+
+}  // namespace
 using json = nlohmann::json;
 
 Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::string& source,
@@ -50,15 +68,8 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
   }
   if (options.segment == "off" || (options.segment == "auto" && object.part_names.size() > 1)) {
     out.watertight.face_labels = TransferLabels(scaled, out.watertight.mesh);
-  } else {
-    // on a uniform repair: adaptive simplification bevels the steps the segmentation looks for
-    repair.adaptivity = 0;
-    auto uniform = RepairWatertight(scaled.mesh, repair);
-    if (!uniform) return Error{source + ": " + uniform.error().message};
-    auto segmented = SegmentParts(uniform.value(), object.name);
-    if (!segmented) return Error{source + ": " + segmented.error().message};
-    out.watertight.part_names = segmented->part_names;
-    out.watertight.face_labels = TransferLabels(segmented.value(), out.watertight.mesh);
+  } else if (Status s = SegmentOnto(scaled.mesh, repair, &out.watertight); !s) {
+    return Error{source + ": " + s.error().message};
   }
   if (!options.name.empty()) out.name = out.watertight.name = options.name;
   if (!options.part_names.empty()) {
@@ -249,7 +260,11 @@ Expected<LabeledMesh> LoadClosedObject(const std::string& source) {
   auto closed = RepairWatertight(object->mesh);
   if (!closed) return Error{source + ": " + closed.error().message};
   LabeledMesh fused{object->name, std::move(closed.value()), {}, object->part_names};
-  fused.face_labels = TransferLabels(object.value(), fused.mesh);
+  if (object->part_names.size() > 1) {
+    fused.face_labels = TransferLabels(object.value(), fused.mesh);
+  } else if (Status s = SegmentOnto(object->mesh, RepairOptions{}, &fused); !s) {
+    return Error{source + ": " + s.error().message};
+  }
   return fused;
 }
 

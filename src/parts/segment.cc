@@ -537,6 +537,23 @@ Expected<LabeledMesh> SegmentParts(const TriMesh& closed, const std::string& nam
     }
     out.face_labels.push_back(best < 0 ? 0 : rank[best]);
   }
+  // names from the shapes: the largest part is the body, L-shaped protrusions are handles,
+  // lid-like ones lids (numbered when repeated); the rest stay part_N
+  if (parts > 1) {
+    out.part_names[0] = "body";
+    std::vector<std::string> named(parts);
+    for (const PartInfo& info : AnalyseParts(out)) {
+      if (info.label == 0) continue;
+      if (info.category == PartCategory::kLShaped) named[info.label] = "handle";
+      if (info.category == PartCategory::kLid) named[info.label] = "lid";
+    }
+    for (int i = 1; i < parts; ++i) {
+      if (named[i].empty()) continue;
+      const int same = static_cast<int>(std::count(named.begin(), named.end(), named[i]));
+      const int before = static_cast<int>(std::count(named.begin(), named.begin() + i, named[i]));
+      out.part_names[i] = same > 1 ? named[i] + "_" + std::to_string(before + 1) : named[i];
+    }
+  }
   return out;
 }
 
