@@ -367,6 +367,8 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
   const FilterContext filter{object, exact,           eo,
                              part,   result.contacts, FrameOf(hand, hand.RestJoints())};
   SynthSummary& summary = result.summary;
+  summary.setup_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double energy_start = 0, energy_end = 0;
   while (summary.accepted < options.count && summary.attempts < max_attempts) {
     const int n = std::min(options.batch, max_attempts - summary.attempts);

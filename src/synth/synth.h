@@ -51,7 +51,8 @@ struct SynthSummary {
   int attempts = 0, accepted = 0;
   std::map<std::string, int> rejected;  ///< reason -> count
   double seconds = 0;
-  long long steps = 0;  ///< optimiser steps over all attempts
+  double setup_seconds = 0;  ///< object fields and samples, before the first attempt
+  long long steps = 0;       ///< optimiser steps over all attempts
   double mean_energy_start = 0, mean_energy_end = 0;
 };
 

@@ -1,0 +1,196 @@
+// Grasp synthesis throughput: accepted grasps per second and optimiser steps per second on the
+// built-in Shadow hand, per object / part / mode, then where one optimiser step spends its time
+// and two ratios measured in the same run: 2 threads against 1 (same attempts, same grasps) and
+// the step's self-collision with bounding-sphere culling against the unculled scan.
+//
+//   ./build/bench/synth_bench [--attempts N] [--quick]
+// Shared YCB objects (../shared/assets/objects) are used when present (segmented on load).
+#include <tbb/global_control.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "hand/hand_geometry.h"
+#include "hand/hand_loader.h"
+#include "hand/kinematics.h"
+#include "parts/prepare.h"
+#include "synth/energy.h"
+#include "synth/synth.h"
+
+namespace dexvlg {
+namespace {
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+struct Target {
+  std::string source, label, part;
+  GraspMode mode;
+};
+
+SynthSummary Measure(const LabeledMesh& object, const Target& t, int attempts, int threads) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  SynthOptions options;
+  options.part = t.part;
+  options.mode = t.mode;
+  options.count = 1 << 30;  // run every attempt
+  options.max_attempts = attempts;
+  auto result = Synthesize(DefaultHand(), object, options);
+  if (!result) {
+    std::fprintf(stderr, "%s: %s\n", t.label.c_str(), result.error().message.c_str());
+    return {};
+  }
+  return result->summary;
+}
+
+/// Mean microseconds per call of `f` over `poses` (kinematics already in `data`).
+template <class F>
+double Time(int n, F f) {
+  const double start = Now();
+  for (int i = 0; i < n; ++i) f(i);
+  return (Now() - start) / n * 1e6;
+}
+
+void StepBreakdown(const LabeledMesh& object, const std::string& part) {
+  const HandModel& hand = DefaultHand();
+  const MeshSdf exact(object.mesh);
+  const SdfGrid field(exact, 0.003, 0.03);
+  int label = 0;
+  for (size_t i = 0; i < object.part_names.size(); ++i) {
+    if (object.part_names[i] == part) label = static_cast<int>(i);
+  }
+  const MeshSdf piece(object.Part(label));
+  const SdfGrid part_field(exact, piece, 0.003, 0.03);
+  EnergyObject eo;
+  eo.field = &field;
+  eo.part_field = &part_field;
+  const SurfaceSamples dense = SampleSurface(object.mesh, 8192, 1);
+  eo.pen_points = FarthestPointSubset(dense, 384).points;
+  // poses near the part, as in a run: initial poses pushed 2 cm towards the object
+  const int n = 64;
+  std::vector<std::vector<double>> poses;
+  for (int i = 0; i < n; ++i) {
+    std::vector<double> x = InitialPose(hand, object, label, GraspMode::kWrap, 3, i);
+    const Vec3 towards = (-Vec3(x[0], x[1], x[2])).normalized();
+    for (int a = 0; a < 3; ++a) x[a] += 0.02 * towards[a];
+    poses.push_back(x);
+  }
+  KinematicsData data(hand, n);
+  std::vector<double> flat;
+  for (const auto& x : poses) flat.insert(flat.end(), x.begin(), x.end());
+  ForwardKinematics(hand, flat.data(), 0, n, data);
+  EnergyWorkspace ws(hand, hand.wrap);
+  std::vector<double> grad(hand.dof()), g2(hand.dof());
+  const int reps = 20;
+  auto repeat = [&](auto f) { return Time(n * reps, [&](int i) { f(i % n); }); };
+  const double total = repeat([&](int b) {
+    ForwardKinematics(hand, poses[b].data(), 0, 1, data);
+    Energy(hand, eo, EnergyWeights{}, data, 0, poses[b].data(), true, ws, grad.data());
+  });
+  ForwardKinematics(hand, flat.data(), 0, n, data);
+  const double fk = repeat([&](int b) { ForwardKinematics(hand, flat.data(), b, b + 1, data); });
+  const double hand_in_object = repeat([&](int b) {
+    double s = 0;
+    for (const LinkPoint& p : hand.surface_points) {
+      double x[3];
+      PointPosition(data, b, p, x);
+      s += field.Distance(Vec3(x), nullptr);
+    }
+    return s;
+  });
+  const double object_in_hand = repeat([&](int b) {
+    double s = 0;
+    for (const Vec3& p : eo.pen_points) s += HandSignedDistance(hand, data, b, p, 0.0).distance;
+    return s;
+  });
+  const double self_culled =
+      repeat([&](int b) { SelfCollisionDistance(hand, data, b, g2.data(), 0.0); });
+  const double self_full = repeat([&](int b) { SelfCollisionDistance(hand, data, b, g2.data()); });
+  std::printf("\nwhere one step goes (%s, %d poses near the part, one thread, us per step):\n",
+              object.name.c_str(), n);
+  std::printf("  whole step (FK + energy + gradient)      %8.1f\n", total);
+  std::printf("  forward kinematics                       %8.1f\n", fk);
+  std::printf(
+      "  hand samples in the object, unculled     %8.1f  (%zu samples; E_pen culls "
+      "links clear of the object)\n",
+      hand_in_object, hand.surface_points.size());
+  std::printf("  object samples in the hand               %8.1f  (%zu samples)\n", object_in_hand,
+              eo.pen_points.size());
+  std::printf("  self-collision, pair culling (cutoff 0)  %8.1f\n", self_culled);
+  std::printf("  self-collision, every pair (baseline)    %8.1f  -> culling x%.1f\n", self_full,
+              self_full / self_culled);
+}
+
+}  // namespace
+}  // namespace dexvlg
+
+int main(int argc, char** argv) {
+  using namespace dexvlg;
+  int attempts = 128;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--attempts") && i + 1 < argc) attempts = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--quick")) quick = true;
+  }
+  const std::string shared = std::string(DEXVLG_SOURCE_DIR) + "/../shared/assets/objects/";
+  std::vector<Target> targets = {
+      {"mug", "mug", "handle", GraspMode::kWrap},
+      {"mug", "mug", "handle", GraspMode::kPinch},
+      {"mug", "mug", "body", GraspMode::kWrap},
+      {"hammer", "hammer", "handle", GraspMode::kWrap},
+      {"bottle", "bottle", "cap", GraspMode::kPinch},
+      {"box", "box", "lid", GraspMode::kWrap},
+  };
+  if (!quick && std::filesystem::exists(shared)) {
+    for (const char* name :
+         {"ycb_025_mug", "ycb_006_mustard_bottle", "ycb_035_power_drill", "ycb_011_banana"}) {
+      const std::string path = shared + name + "/textured.obj";
+      if (std::string(name) == "ycb_025_mug") {
+        targets.push_back({path, name, "handle", GraspMode::kPinch});
+      }
+      targets.push_back({path, name, "body", GraspMode::kWrap});
+      targets.push_back({path, name, "body", GraspMode::kPinch});
+    }
+  } else if (!quick) {
+    std::printf("(../shared/assets absent: procedural objects only)\n");
+  }
+  std::printf("%d attempts per row, 2 threads, built-in Shadow hand, 200 steps per attempt\n",
+              attempts);
+  std::printf("%-24s %-7s %-6s %8s %9s %9s %10s %10s %10s\n", "object", "part", "mode", "setup s",
+              "accepted", "rate", "steps/s", "grasps/s", "w/ setup");
+  double total_grasps = 0, total_seconds = 0;
+  for (const Target& t : targets) {
+    auto object = LoadClosedObject(t.source);
+    if (!object) {
+      std::printf("%-24s %s\n", t.label.c_str(), object.error().message.c_str());
+      continue;
+    }
+    const SynthSummary s = Measure(*object, t, attempts, 2);
+    const double run = s.seconds - s.setup_seconds;
+    total_grasps += s.accepted;
+    total_seconds += run;
+    std::printf("%-24s %-7s %-6s %8.2f %4d/%-4d %8.0f%% %10.0f %10.2f %10.2f\n", t.label.c_str(),
+                t.part.c_str(), ModeName(t.mode), s.setup_seconds, s.accepted, s.attempts,
+                100.0 * s.accepted / std::max(1, s.attempts), s.steps / std::max(run, 1e-9),
+                s.accepted / std::max(run, 1e-9), s.accepted / std::max(s.seconds, 1e-9));
+  }
+  std::printf("all rows: %.2f accepted grasps/s after setup\n",
+              total_grasps / std::max(total_seconds, 1e-9));
+  // 2 threads against 1 on the same attempts
+  auto mug = LoadClosedObject("mug");
+  const Target t{"mug", "mug", "handle", GraspMode::kWrap};
+  const SynthSummary one = Measure(*mug, t, 64, 1), two = Measure(*mug, t, 64, 2);
+  std::printf(
+      "\nthreads (mug handle wrap, 64 attempts): 1 thread %.0f steps/s, 2 threads %.0f "
+      "steps/s -> x%.2f; accepted %d and %d\n",
+      one.steps / (one.seconds - one.setup_seconds), two.steps / (two.seconds - two.setup_seconds),
+      (one.seconds - one.setup_seconds) / (two.seconds - two.setup_seconds), one.accepted,
+      two.accepted);
+  StepBreakdown(*mug, "handle");
+  return 0;
+}
