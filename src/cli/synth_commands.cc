@@ -13,6 +13,11 @@ namespace dexvlg::cli {
 
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
                 const SynthOutputs& out, std::ostream& log) {
+  for (const std::string* path : {&out.grasps, &out.sheet, &out.rows}) {
+    const std::filesystem::path parent = std::filesystem::path(*path).parent_path();
+    std::error_code ec;
+    if (!path->empty() && !parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
   auto object = LoadClosedObject(source);
   if (!object) return object.error();
   const LabeledMesh& closed = object.value();

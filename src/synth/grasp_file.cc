@@ -63,9 +63,12 @@ Status WriteGraspFile(const std::string& path, const HandModel& hand, const Labe
   put("penetration", pen, {n});
   put("self_penetration", spen, {n});
   put_int("attempt", attempt, {n});
-  std::vector<std::string> joints, contacts;
+  std::vector<std::string> joints, contacts, links;
   for (const Joint& j : hand.joints) joints.push_back(j.name);
-  for (int c : result.contacts) contacts.push_back(hand.contacts[c].name);
+  for (int c : result.contacts) {
+    contacts.push_back(hand.contacts[c].name);
+    links.push_back(hand.links[hand.contacts[c].link].name);
+  }
   attr("format", kGraspFormat);
   const int version = kGraspVersion;
   ok = ok && H5LTset_attribute_int(file, "/", "version", &version, 1) >= 0;
@@ -77,6 +80,7 @@ Status WriteGraspFile(const std::string& path, const HandModel& hand, const Labe
   attr("hand", hand.name);
   attr("joint_names", Join(joints));
   attr("contact_names", Join(contacts));
+  attr("contact_links", Join(links));
   attr("energy_columns", "total,fc,bar,dis,limit,pen,spen,dir,residual");
   attr("pose_layout", "x,y,z,qw,qx,qy,qz," + Join(joints));
   const unsigned seed = options.seed;

@@ -115,3 +115,28 @@ TEST(CliTest, ObjectPrepareWritesAFolder) {
 }
 
 }  // namespace
+
+namespace dexvlg {
+namespace {
+
+TEST(CliTest, SynthWritesGraspsSheetAndRowsAndNamesBadParts) {
+  const std::string base = "/tmp/dexvlg_cli_synth_" + std::to_string(::getpid());
+  const CliRun r = Dexvlg("synth hammer --part handle --count 2 --attempts 64 --out " + base +
+                          "/g.h5 --sheet " + base + "/s.png --rows " + base + "/r.csv");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("hammer / handle / wrap: 2 accepted of"), std::string::npos) << r.output;
+  for (const char* name : {"/g.h5", "/s.png", "/r.csv"}) {
+    FILE* f = std::fopen((base + name).c_str(), "rb");
+    EXPECT_NE(f, nullptr) << name;
+    if (f) std::fclose(f);
+    std::remove((base + name).c_str());
+  }
+  ::rmdir(base.c_str());
+  const CliRun bad = Dexvlg("synth mug --part spout");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.output.find("no part named \"spout\" (parts: body, handle)"), std::string::npos)
+      << bad.output;
+}
+
+}  // namespace
+}  // namespace dexvlg
