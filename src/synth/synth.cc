@@ -182,6 +182,22 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part,
   return PoseRow(hand, t, wxyz, q);
 }
 
+/// The hand with every `stride`-th surface sample of each link (the optimiser's penetration and
+/// self-collision terms); everything else is shared by value.
+HandModel CoarseSurface(const HandModel& hand, int stride) {
+  HandModel coarse = hand;
+  if (stride <= 1) return coarse;
+  coarse.surface_points.clear();
+  for (int l = 0; l < hand.num_links(); ++l) {
+    const auto [begin, end] = hand.surface_range[l];
+    const int first = static_cast<int>(coarse.surface_points.size());
+    for (int i = begin; i < end; i += stride)
+      coarse.surface_points.push_back(hand.surface_points[i]);
+    coarse.surface_range[l] = {first, static_cast<int>(coarse.surface_points.size())};
+  }
+  return coarse;
+}
+
 /// Per-thread optimiser state for one attempt at a time.
 struct Worker {
   KinematicsData data;
@@ -366,6 +382,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
   });
   const FilterContext filter{object, exact,           eo,
                              part,   result.contacts, FrameOf(hand, hand.RestJoints())};
+  const HandModel optimised = CoarseSurface(hand, options.surface_stride);
   SynthSummary& summary = result.summary;
   summary.setup_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -387,7 +404,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
       for (int step = 0; step < options.steps; ++step) {
         ForwardKinematics(hand, x, 0, 1, w.data);
         const EnergyTerms e =
-            Energy(hand, eo, options.weights, w.data, 0, x, true, w.ws, w.grad.data());
+            Energy(optimised, eo, options.weights, w.data, 0, x, true, w.ws, w.grad.data());
         if (step == 0) e0[i] = e;
         // Adam, step sizes decaying linearly to 10%
         const double decay = 1.0 - 0.9 * step / options.steps;
@@ -415,7 +432,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
         }
       }
       ForwardKinematics(hand, x, 0, 1, w.data);
-      e1[i] = Energy(hand, eo, options.weights, w.data, 0, x, true, w.ws, nullptr);
+      e1[i] = Energy(optimised, eo, options.weights, w.data, 0, x, true, w.ws, nullptr);
       outcomes[i] = Judge(hand, filter, options, x, e1[i], w);
       outcomes[i].grasp.attempt = first + i;
     });
