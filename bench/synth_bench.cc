@@ -59,13 +59,14 @@ double Time(int n, F f) {
 void StepBreakdown(const LabeledMesh& object, const std::string& part) {
   const HandModel& hand = DefaultHand();
   const MeshSdf exact(object.mesh);
-  const SdfGrid field(exact, 0.003, 0.03);
+  const double spacing = SynthOptions{}.sdf_spacing;
+  const SdfGrid field(exact, spacing, 0.03);
   int label = 0;
   for (size_t i = 0; i < object.part_names.size(); ++i) {
     if (object.part_names[i] == part) label = static_cast<int>(i);
   }
   const MeshSdf piece(object.Part(label));
-  const SdfGrid part_field(exact, piece, 0.003, 0.03);
+  const SdfGrid part_field(exact, piece, spacing, 0.03);
   EnergyObject eo;
   eo.field = &field;
   eo.part_field = &part_field;

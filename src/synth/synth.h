@@ -27,7 +27,7 @@ struct SynthOptions {
   int batch = 64;                                 ///< attempts optimised together
   double lr_t = 0.006, lr_r = 0.03, lr_q = 0.05;  ///< Adam step sizes (m, rad, rad)
   EnergyWeights weights;
-  double sdf_spacing = 0.003;  ///< object field grid spacing (m)
+  double sdf_spacing = 0.004;  ///< object field grid spacing (m)
   int surface_stride = 3;      ///< optimiser uses every n-th hand surface sample (filters: all)
   // filters
   double max_penetration = 0.003;       ///< m, hand into object and object into hand
