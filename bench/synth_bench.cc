@@ -57,7 +57,7 @@ double Time(int n, F f) {
 }
 
 void StepBreakdown(const LabeledMesh& object, const std::string& part) {
-  const HandModel& hand = DefaultHand();
+  const HandModel hand = CoarseSurface(DefaultHand(), SynthOptions{}.surface_stride);
   const MeshSdf exact(object.mesh);
   const double spacing = SynthOptions{}.sdf_spacing;
   const SdfGrid field(exact, spacing, 0.03);
@@ -112,8 +112,10 @@ void StepBreakdown(const LabeledMesh& object, const std::string& part) {
   const double self_culled =
       repeat([&](int b) { SelfCollisionDistance(hand, data, b, g2.data(), 0.0); });
   const double self_full = repeat([&](int b) { SelfCollisionDistance(hand, data, b, g2.data()); });
-  std::printf("\nwhere one step goes (%s, %d poses near the part, one thread, us per step):\n",
-              object.name.c_str(), n);
+  std::printf(
+      "\nwhere one step goes (%s, %d poses near the part, one thread, us per step, the "
+      "optimiser's hand: every %d-th surface sample):\n",
+      object.name.c_str(), n, SynthOptions{}.surface_stride);
   std::printf("  whole step (FK + energy + gradient)      %8.1f\n", total);
   std::printf("  forward kinematics                       %8.1f\n", fk);
   std::printf(

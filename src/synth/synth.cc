@@ -182,22 +182,6 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part,
   return PoseRow(hand, t, wxyz, q);
 }
 
-/// The hand with every `stride`-th surface sample of each link (the optimiser's penetration and
-/// self-collision terms); everything else is shared by value.
-HandModel CoarseSurface(const HandModel& hand, int stride) {
-  HandModel coarse = hand;
-  if (stride <= 1) return coarse;
-  coarse.surface_points.clear();
-  for (int l = 0; l < hand.num_links(); ++l) {
-    const auto [begin, end] = hand.surface_range[l];
-    const int first = static_cast<int>(coarse.surface_points.size());
-    for (int i = begin; i < end; i += stride)
-      coarse.surface_points.push_back(hand.surface_points[i]);
-    coarse.surface_range[l] = {first, static_cast<int>(coarse.surface_points.size())};
-  }
-  return coarse;
-}
-
 /// Per-thread optimiser state for one attempt at a time.
 struct Worker {
   KinematicsData data;
@@ -320,6 +304,20 @@ const char* ModeName(GraspMode mode) { return mode == GraspMode::kWrap ? "wrap" 
 
 const std::vector<int>& ModeContacts(const HandModel& hand, GraspMode mode) {
   return mode == GraspMode::kWrap ? hand.wrap : hand.pinch;
+}
+
+HandModel CoarseSurface(const HandModel& hand, int stride) {
+  HandModel coarse = hand;
+  if (stride <= 1) return coarse;
+  coarse.surface_points.clear();
+  for (int l = 0; l < hand.num_links(); ++l) {
+    const auto [begin, end] = hand.surface_range[l];
+    const int first = static_cast<int>(coarse.surface_points.size());
+    for (int i = begin; i < end; i += stride)
+      coarse.surface_points.push_back(hand.surface_points[i]);
+    coarse.surface_range[l] = {first, static_cast<int>(coarse.surface_points.size())};
+  }
+  return coarse;
 }
 
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,

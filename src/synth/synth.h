@@ -74,6 +74,10 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
                                  const SynthOptions& options,
                                  const std::function<void(int, int)>& progress = {});
 
+/// The hand with every `stride`-th surface sample of each link: what the optimiser's penetration
+/// and self-collision terms see (SynthOptions::surface_stride).
+HandModel CoarseSurface(const HandModel& hand, int stride);
+
 /// Initial pose row of attempt `attempt` (deterministic in seed and attempt).
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
                                 GraspMode mode, unsigned seed, int attempt);
