@@ -11,24 +11,11 @@
 #include <cstdlib>
 #include <new>
 
+#include "alloc_counter.h"
 #include "hand/hand_geometry.h"
 #include "hand/hand_loader.h"
 #include "hand/mjcf.h"
 #include "test_util.h"
-
-// Counts heap allocations made on this thread while `g_count_allocations` is set (Drake's
-// LimitMalloc idea): the hot path must not allocate.
-namespace {
-thread_local bool g_count_allocations = false;
-std::atomic<int> g_allocations{0};
-}  // namespace
-void* operator new(std::size_t n) {
-  if (g_count_allocations) ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace dexvlg {
 namespace {
@@ -170,8 +157,7 @@ TEST(KinematicsTest, HotPathDoesNotAllocate) {
   KinematicsData data(hand, count);
   const int k = static_cast<int>(hand.wrap.size());
   std::vector<double> p(3 * k), n(3 * k), J(3 * k * hand.dof()), grad(hand.dof());
-  g_allocations = 0;
-  g_count_allocations = true;
+  testing::StartCountingAllocations();
   ForwardKinematics(hand, poses.data(), 0, count, data);
   double sink = 0;
   for (int b = 0; b < count; ++b) {
@@ -181,8 +167,7 @@ TEST(KinematicsTest, HotPathDoesNotAllocate) {
     HandDistancePoseGradient(hand, data, b, probe, d, grad.data());
     sink += SelfCollisionDistance(hand, data, b, grad.data()).distance;
   }
-  g_count_allocations = false;
-  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(testing::StopCountingAllocations(), 0);
   EXPECT_TRUE(std::isfinite(sink));
 }
 
