@@ -7,6 +7,7 @@
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
 #include "cli/synth_commands.h"
+#include "cli/validate_commands.h"
 #include "hand/hand_loader.h"
 #include "object/procedural.h"
 #include "parts/prepare.h"
@@ -188,10 +189,33 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   synth->add_option("--hand", synth_hand, "Hand spec (.json) or MJCF (.xml); default: built-in");
+  synth
+      ->add_option("--max-penetration", synth_options.max_penetration,
+                   "Filter: deepest hand-object penetration (m)")
+      ->capture_default_str();
   synth->add_option("--out", synth_out.grasps, "Output grasp file (.h5, docs/grasp_file.md)");
   synth->add_option("--sheet", synth_out.sheet, "Contact sheet PNG of up to 12 accepted grasps");
   synth->add_option("--rows", synth_out.rows,
                     "CSV of the grasp poses as rows x,y,z,qw,qx,qy,qz,<joint names>");
+
+  // dexvlg validate ...
+  dexvlg::cli::ValidateRequest validate_request;
+  auto* validate = app.add_subcommand(
+      "validate",
+      "Simulate the grasps of a grasp file in MuJoCo (six external-force directions, "
+      "penetration, part alignment), add the results and captions to it (docs/sim.md)");
+  validate->add_option("GRASPS", validate_request.grasps, "Grasp file (.h5) from `dexvlg synth`")
+      ->required();
+  validate->add_option("--object", validate_request.object,
+                       "Object source (default: the one recorded in the file)");
+  validate->add_option("--hand", validate_request.hand,
+                       "Hand spec or MJCF (default: the one recorded in the file)");
+  validate->add_option("--kp", validate_request.params.kp, "Joint position gain (N m/rad)")
+      ->capture_default_str();
+  validate->add_flag("--table", validate_request.params.table,
+                     "Table-top lift variant: a table under the object, gravity on, force +z");
+  validate->add_flag("!--no-early-exit", validate_request.params.early_exit,
+                     "Run all six directions even after one fails");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -230,6 +254,12 @@ int main(int argc, char** argv) {
       std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ", "
                 << prepared->pieces.size() << " " << prepared->pieces_source
                 << " collision pieces)\n";
+      return 0;
+    }
+    if (*validate) {
+      if (dexvlg::Status s = dexvlg::cli::RunValidate(validate_request, std::cout); !s) {
+        return Fail(s.error());
+      }
       return 0;
     }
     if (*synth) {

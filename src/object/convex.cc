@@ -3,7 +3,9 @@
 #include <hacdHACD.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "object/mesh_io.h"
 #include "object/procedural.h"
@@ -39,9 +41,9 @@ Expected<std::vector<TriMesh>> ConvexPieces(const TriMesh& mesh, const ConvexOpt
   hacd.SetNClusters(static_cast<size_t>(options.max_pieces));
   hacd.SetNVerticesPerCH(static_cast<size_t>(options.max_vertices));
   hacd.SetConcavity(options.concavity / (hi - lo).norm() * 1000.0);
-  hacd.SetAddExtraDistPoints(false);
+  hacd.SetAddExtraDistPoints(true);
   hacd.SetAddNeighboursDistPoints(false);
-  hacd.SetAddFacesPoints(false);
+  hacd.SetAddFacesPoints(true);
   if (!hacd.Compute()) return Error{"convex: HACD failed on the mesh"};
   std::vector<TriMesh> pieces;
   for (size_t c = 0; c < hacd.GetNClusters(); ++c) {
@@ -58,6 +60,88 @@ Expected<std::vector<TriMesh>> ConvexPieces(const TriMesh& mesh, const ConvexOpt
     if (SignedVolume(piece) > 0) pieces.push_back(std::move(piece));
   }
   if (pieces.empty()) return Error{"convex: HACD produced no usable piece"};
+  return pieces;
+}
+
+std::vector<TriMesh> ShellPieces(const TriMesh& closed, const ShellOptions& options) {
+  const int nf = closed.num_faces();
+  if (nf == 0) return {};
+  std::vector<Vec3> centre(nf), normal(nf);
+  std::vector<double> area(nf);
+  std::vector<Vec3> vertex_normal(closed.num_vertices(), Vec3::Zero());
+  double total = 0;
+  for (int f = 0; f < nf; ++f) {
+    const Vec3 n = closed.FaceNormal(f);
+    centre[f] = closed.FaceCentroid(f);
+    area[f] = 0.5 * n.norm();
+    normal[f] = n.norm() > 0 ? Vec3(n.normalized()) : Vec3::UnitZ();
+    total += area[f];
+    for (int v : closed.faces[f]) vertex_normal[v] += n;
+  }
+  const int k =
+      std::clamp(static_cast<int>(std::ceil(total / (options.patch_size * options.patch_size))), 1,
+                 std::max(1, std::min(options.max_pieces, nf)));
+  // features: position and normal scaled so that opposite normals are a patch apart
+  const double lambda = 0.5 * options.patch_size;
+  auto distance2 = [&](int f, const Vec3& c, const Vec3& n) {
+    return (centre[f] - c).squaredNorm() + lambda * lambda * (normal[f] - n).squaredNorm();
+  };
+  // farthest-point initialisation (deterministic), then Lloyd iterations
+  std::vector<Vec3> cc{centre[0]}, cn{normal[0]};
+  std::vector<double> nearest(nf, std::numeric_limits<double>::infinity());
+  while (static_cast<int>(cc.size()) < k) {
+    int far = 0;
+    for (int f = 0; f < nf; ++f) {
+      nearest[f] = std::min(nearest[f], distance2(f, cc.back(), cn.back()));
+      if (nearest[f] > nearest[far]) far = f;
+    }
+    cc.push_back(centre[far]);
+    cn.push_back(normal[far]);
+  }
+  std::vector<int> label(nf, 0);
+  for (int it = 0; it <= options.iterations; ++it) {
+    for (int f = 0; f < nf; ++f) {
+      double best = std::numeric_limits<double>::infinity();
+      for (int c = 0; c < k; ++c) {
+        const double d = distance2(f, cc[c], cn[c]);
+        if (d < best) {
+          best = d;
+          label[f] = c;
+        }
+      }
+    }
+    if (it == options.iterations) break;
+    std::vector<Vec3> sum_c(k, Vec3::Zero()), sum_n(k, Vec3::Zero());
+    std::vector<double> weight(k, 0);
+    for (int f = 0; f < nf; ++f) {
+      sum_c[label[f]] += area[f] * centre[f];
+      sum_n[label[f]] += area[f] * normal[f];
+      weight[label[f]] += area[f];
+    }
+    for (int c = 0; c < k; ++c) {
+      if (weight[c] <= 0) continue;
+      cc[c] = sum_c[c] / weight[c];
+      if (sum_n[c].norm() > 0) cn[c] = sum_n[c].normalized();
+    }
+  }
+  std::vector<std::vector<int>> members(k);
+  for (int f = 0; f < nf; ++f) {
+    for (int v : closed.faces[f]) members[label[f]].push_back(v);
+  }
+  std::vector<TriMesh> pieces;
+  for (auto& vs : members) {
+    std::sort(vs.begin(), vs.end());
+    vs.erase(std::unique(vs.begin(), vs.end()), vs.end());
+    if (vs.size() < 3) continue;
+    TriMesh piece;
+    for (int v : vs) {
+      const Vec3 n =
+          vertex_normal[v].norm() > 0 ? Vec3(vertex_normal[v].normalized()) : Vec3::UnitZ();
+      piece.vertices.push_back(closed.vertices[v]);
+      piece.vertices.push_back(closed.vertices[v] - options.thickness * n);
+    }
+    pieces.push_back(std::move(piece));
+  }
   return pieces;
 }
 

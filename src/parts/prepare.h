@@ -33,7 +33,7 @@ struct PrepareOptions {
   double adaptivity = 0.3;  ///< repair mesh simplification on flat regions (0: none, 1: most)
   int samples = 2048;       ///< farthest-point surface samples
   unsigned seed = 0;        ///< sampling seed
-  int max_pieces = 16;      ///< cap on HACD convex pieces (a source's own pieces are kept)
+  int max_pieces = 32;      ///< cap on HACD convex pieces (a source's own pieces are kept)
   /// geometric segmentation (parts/segment.h): "auto" segments inputs without part labels (a
   /// single part), "on" always (replacing labels), "off" never
   std::string segment = "auto";

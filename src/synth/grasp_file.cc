@@ -3,7 +3,10 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -19,7 +22,8 @@ std::string Join(const std::vector<std::string>& names) {
 }  // namespace
 
 Status WriteGraspFile(const std::string& path, const HandModel& hand, const LabeledMesh& object,
-                      const SynthOptions& options, const SynthResult& result) {
+                      const SynthOptions& options, const SynthResult& result,
+                      const std::string& object_source) {
   const std::string tmp = path + ".tmp";
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become return values, not prints
   const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -73,6 +77,13 @@ Status WriteGraspFile(const std::string& path, const HandModel& hand, const Labe
   const int version = kGraspVersion;
   ok = ok && H5LTset_attribute_int(file, "/", "version", &version, 1) >= 0;
   attr("object", object.name);
+  std::error_code source_ec;
+  const bool on_disk = !object_source.empty() && std::filesystem::exists(object_source, source_ec);
+  attr("object_source",
+       on_disk ? std::filesystem::absolute(object_source, source_ec).string() : object_source);
+  attr("hand_source", hand.spec_path != "<builtin>" && hand.spec_path != "<derived>"
+                          ? hand.spec_path
+                          : hand.mjcf_path);
   attr("part", options.part);
   attr("part_names", Join(object.part_names));
   ok = ok && H5LTset_attribute_int(file, "/", "target_label", &result.target_label, 1) >= 0;
@@ -112,6 +123,170 @@ Status WritePoseRows(const std::string& path, const HandModel& hand, const Synth
     out << "\n";
   }
   if (!out) return Error{path + ": write failed"};
+  return {};
+}
+
+namespace {
+
+std::string ReadAttribute(hid_t file, const char* name) {
+  H5T_class_t cls;
+  size_t size = 0;
+  hsize_t dims = 0;
+  if (H5Aexists(file, name) <= 0) return "";
+  if (H5LTget_attribute_info(file, "/", name, &dims, &cls, &size) < 0 || cls != H5T_STRING) {
+    return "";
+  }
+  std::string value(size + 1, '\0');
+  H5LTget_attribute_string(file, "/", name, value.data());
+  value.resize(std::strlen(value.c_str()));
+  return value;
+}
+
+std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text) {
+    if (c == ',') {
+      out.push_back(item);
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  if (!text.empty()) out.push_back(item);
+  return out;
+}
+
+/// A fixed-length string dataset (h5py reads it as bytes).
+bool PutStrings(hid_t file, const char* name, const std::vector<std::string>& values) {
+  size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size() + 1);
+  std::vector<char> buffer(width * values.size(), '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::copy(values[i].begin(), values[i].end(), buffer.begin() + i * width);
+  }
+  const hsize_t n = values.size();
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, width);
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t set = H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const bool ok = set >= 0 && (values.empty() || H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                                          buffer.data()) >= 0);
+  if (set >= 0) H5Dclose(set);
+  H5Sclose(space);
+  H5Tclose(type);
+  return ok;
+}
+
+}  // namespace
+
+Expected<GraspSet> ReadGraspFile(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such grasp file"};
+  if (H5Fis_hdf5(path.c_str()) <= 0) return Error{path + ": not an HDF5 file"};
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) return Error{path + ": cannot open the HDF5 file"};
+  GraspSet set;
+  auto fail = [&](const std::string& why) {
+    H5Fclose(file);
+    return Error{path + ": " + why};
+  };
+  if (ReadAttribute(file, "format") != kGraspFormat) {
+    return fail(std::string("not a grasp file (format attribute is not \"") + kGraspFormat + "\")");
+  }
+  int version = 0;
+  if (H5LTget_attribute_int(file, "/", "version", &version) < 0 || version != kGraspVersion) {
+    return fail("grasp file version " + std::to_string(version) + " is not supported (reads " +
+                std::to_string(kGraspVersion) + ")");
+  }
+  set.object = ReadAttribute(file, "object");
+  set.object_source = ReadAttribute(file, "object_source");
+  set.hand = ReadAttribute(file, "hand");
+  set.hand_source = ReadAttribute(file, "hand_source");
+  set.part = ReadAttribute(file, "part");
+  set.mode = ReadAttribute(file, "mode");
+  set.joint_names = Split(ReadAttribute(file, "joint_names"));
+  set.part_names = Split(ReadAttribute(file, "part_names"));
+  H5LTget_attribute_int(file, "/", "target_label", &set.target_label);
+  for (const char* name : {"pregrasp", "grasp", "squeeze"}) {
+    hsize_t dims[2] = {0, 0};
+    H5T_class_t cls;
+    size_t size = 0;
+    int rank = 0;
+    const std::string where = std::string("/") + name;
+    if (H5LTget_dataset_ndims(file, where.c_str(), &rank) < 0 || rank != 2 ||
+        H5LTget_dataset_info(file, where.c_str(), dims, &cls, &size) < 0 || cls != H5T_FLOAT) {
+      return fail(std::string("dataset \"") + name + "\" is missing or not a 2-D float array");
+    }
+    if (dims[1] != 7 + set.joint_names.size()) {
+      return fail(std::string("dataset \"") + name + "\" has " + std::to_string(dims[1]) +
+                  " columns, the joint names need " + std::to_string(7 + set.joint_names.size()));
+    }
+    if (name == std::string("pregrasp")) {
+      set.count = static_cast<int>(dims[0]);
+      set.pose_size = static_cast<int>(dims[1]);
+    } else if (static_cast<int>(dims[0]) != set.count) {
+      return fail(std::string("dataset \"") + name + "\" has a different number of grasps");
+    }
+    std::vector<double>& out = name == std::string("pregrasp") ? set.pregrasp
+                               : name == std::string("grasp")  ? set.grasp
+                                                               : set.squeeze;
+    out.resize(static_cast<size_t>(dims[0]) * dims[1]);
+    if (!out.empty() && H5LTread_dataset_double(file, where.c_str(), out.data()) < 0) {
+      return fail(std::string("cannot read dataset \"") + name + "\"");
+    }
+    for (double v : out) {
+      if (!std::isfinite(v)) return fail(std::string("dataset \"") + name + "\" holds NaN or inf");
+    }
+  }
+  H5Fclose(file);
+  return set;
+}
+
+Status WriteValidation(const std::string& path, const GraspValidation& v) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const std::string tmp = path + ".tmp";
+  std::error_code ec;
+  std::filesystem::copy_file(path, tmp, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) return Error{path + ": cannot copy for writing: " + ec.message()};
+  const hid_t file = H5Fopen(tmp.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (file < 0) return Error{path + ": cannot open the HDF5 file for writing"};
+  const hsize_t n = v.success.size();
+  bool ok = true;
+  auto fresh = [&](const char* name) {
+    if (H5Lexists(file, name, H5P_DEFAULT) > 0) H5Ldelete(file, name, H5P_DEFAULT);
+  };
+  auto put = [&](const char* name, const std::vector<double>& data, std::vector<hsize_t> dims) {
+    fresh(name);
+    ok = ok && H5LTmake_dataset_double(file, name, static_cast<int>(dims.size()), dims.data(),
+                                       data.data()) >= 0;
+  };
+  auto put_int = [&](const char* name, const std::vector<int>& data, std::vector<hsize_t> dims) {
+    fresh(name);
+    ok = ok && H5LTmake_dataset_int(file, name, static_cast<int>(dims.size()), dims.data(),
+                                    data.data()) >= 0;
+  };
+  put_int("sim_success", v.success, {n});
+  put_int("sim_part_aligned", v.part_aligned, {n});
+  put_int("sim_held", v.held, {n, 6});
+  put("sim_translation", v.translation, {n, 6});
+  put("sim_rotation_deg", v.rotation_deg, {n, 6});
+  put("sim_penetration", v.penetration, {n});
+  put("sim_self_penetration", v.self_penetration, {n});
+  fresh("sim_reason");
+  ok = ok && PutStrings(file, "sim_reason", v.reason);
+  fresh("caption");
+  ok = ok && PutStrings(file, "caption", v.caption);
+  ok = ok && H5LTset_attribute_string(file, "/", "sim_params", v.params.c_str()) >= 0;
+  ok = ok && H5LTset_attribute_string(file, "/", "sim_directions", "+x,-x,+y,-y,+z,-z") >= 0;
+  ok = H5Fclose(file) >= 0 && ok;
+  if (!ok) {
+    std::remove(tmp.c_str());
+    return Error{path + ": writing the validation results failed"};
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Error{path + ": " + ec.message()};
   return {};
 }
 

@@ -14,9 +14,36 @@ namespace dexvlg {
 inline constexpr const char* kGraspFormat = "dexvlg-grasps";
 inline constexpr int kGraspVersion = 1;
 
-/// Writes `result` to `path` (via a temporary file renamed at the end).
+/// Writes `result` to `path` (via a temporary file renamed at the end). `object_source` (what
+/// OBJECT was: a path or a procedural spec) is recorded so that `dexvlg validate` can reload it.
 Status WriteGraspFile(const std::string& path, const HandModel& hand, const LabeledMesh& object,
-                      const SynthOptions& options, const SynthResult& result);
+                      const SynthOptions& options, const SynthResult& result,
+                      const std::string& object_source = "");
+
+/// The poses and provenance of a grasp file.
+struct GraspSet {
+  std::string object, object_source, hand, hand_source, part, mode;
+  int target_label = 0;
+  std::vector<std::string> joint_names, part_names;
+  int count = 0, pose_size = 0;
+  std::vector<double> pregrasp, grasp, squeeze;  ///< count x pose_size, row-major
+};
+
+/// Reads a grasp file (format and version checked; errors name the file).
+Expected<GraspSet> ReadGraspFile(const std::string& path);
+
+/// Simulation results of every grasp of a file, in its order (docs/grasp_file.md, "sim_*").
+struct GraspValidation {
+  std::vector<int> success, part_aligned;         ///< 0/1 each
+  std::vector<int> held;                          ///< count x 6: 1 held, 0 dropped, -1 not run
+  std::vector<double> translation, rotation_deg;  ///< count x 6
+  std::vector<double> penetration, self_penetration;
+  std::vector<std::string> reason, caption;
+  std::string params;  ///< the protocol's parameters, "name=value,..."
+};
+
+/// Adds (or replaces) the sim_* datasets of `path` (a copy is written and renamed over it).
+Status WriteValidation(const std::string& path, const GraspValidation& v);
 
 /// Writes the grasp poses as CSV rows "x,y,z,qw,qx,qy,qz,<joint names>" (the BODex /
 /// DexGraspBench 29-value layout for the Shadow Hand), one line per grasp; `which` is

@@ -1,0 +1,484 @@
+#include "sim/sim.h"
+
+#include <mujoco/mujoco.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <set>
+#include <sstream>
+
+#include "hand/mjcf.h"
+#include "object/convex.h"
+#include "object/mesh_io.h"
+
+namespace dexvlg {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+const char* const kObjectBody = "dexvlg_object";
+
+std::string Vec(const Vec3& v) {
+  std::ostringstream s;
+  s << std::setprecision(17) << v.x() << " " << v.y() << " " << v.z();
+  return s.str();
+}
+
+std::string Quat(const Mat3& R) {
+  const Eigen::Quaterniond q(R);
+  std::ostringstream s;
+  s << std::setprecision(17) << q.w() << " " << q.x() << " " << q.y() << " " << q.z();
+  return s.str();
+}
+
+std::string Vertices(const std::vector<Vec3>& vertices) {
+  std::ostringstream s;
+  s << std::setprecision(9);
+  for (const Vec3& v : vertices) s << v.x() << " " << v.y() << " " << v.z() << " ";
+  return s.str();
+}
+
+/// Mass properties of a closed, outward surface of uniform density scaled to `mass`: centre of
+/// mass and the inertia tensor about it (sum of signed tetrahedra from the origin).
+void MassProperties(const TriMesh& mesh, double mass, Vec3* com, Mat3* inertia) {
+  double volume = 0;
+  Vec3 first = Vec3::Zero();
+  Mat3 second = Mat3::Zero();  // integral of x x^T over the volume
+  for (const auto& f : mesh.faces) {
+    const Vec3 &a = mesh.vertices[f[0]], &b = mesh.vertices[f[1]], &c = mesh.vertices[f[2]];
+    const double v = a.dot(b.cross(c)) / 6.0;
+    volume += v;
+    first += v * (a + b + c) / 4.0;
+    // integral of x x^T over a tetrahedron (0, a, b, c): v/20 (sum of outer products + sum x sum^T)
+    const Vec3 s = a + b + c;
+    second +=
+        v / 20.0 * (a * a.transpose() + b * b.transpose() + c * c.transpose() + s * s.transpose());
+  }
+  *com = volume != 0 ? Vec3(first / volume) : Vec3::Zero();
+  const double density = volume != 0 ? mass / volume : 0;
+  const Mat3 about_origin = density * second;
+  const Mat3 centred = about_origin - mass * (*com) * com->transpose();
+  *inertia = centred.trace() * Mat3::Identity() - centred;
+}
+
+const char* GeomTypeName(GeomType type) {
+  switch (type) {
+    case GeomType::kSphere:
+      return "sphere";
+    case GeomType::kCapsule:
+      return "capsule";
+    case GeomType::kBox:
+      return "box";
+    case GeomType::kCylinder:
+      return "cylinder";
+    case GeomType::kEllipsoid:
+      return "ellipsoid";
+    case GeomType::kMesh:
+      return "mesh";
+  }
+  return "sphere";
+}
+
+/// The scene MJCF: the hand written from its model (root = mocap body, one position actuator
+/// per joint), the object as a free body of convex mesh pieces.
+std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
+                      const std::vector<TriMesh>& pieces, const SimParams& p) {
+  std::ostringstream x;
+  x << std::setprecision(17);
+  x << "<mujoco model=\"dexvlg_validation\">\n"
+    << "  <compiler angle=\"radian\" inertiafromgeom=\"auto\" boundmass=\"0.001\" "
+       "boundinertia=\"1e-7\"/>\n"
+    << "  <option timestep=\"" << p.timestep << "\" gravity=\"0 0 " << (p.table ? -9.81 : 0.0)
+    << "\" cone=\"elliptic\" impratio=\"1\"/>\n"
+    << "  <size njmax=\"2000\" nconmax=\"500\"/>\n"
+    << "  <default>\n"
+    << "    <joint damping=\"" << p.joint_damping << "\" armature=\"0.001\"/>\n"
+    << "    <geom density=\"1000\" condim=\"4\" friction=\"" << p.friction << " " << p.torsional
+    << " 0.0001\"/>\n"
+    << "  </default>\n  <asset>\n";
+  for (size_t g = 0; g < hand.geoms.size(); ++g) {
+    if (hand.geoms[g].type == GeomType::kMesh) {
+      x << "    <mesh name=\"hand_hull_" << g << "\" vertex=\""
+        << Vertices(hand.geoms[g].hull_vertices) << "\"/>\n";
+    }
+  }
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    x << "    <mesh name=\"object_piece_" << i << "\" vertex=\"" << Vertices(pieces[i].vertices)
+      << "\"/>\n";
+  }
+  x << "  </asset>\n  <worldbody>\n";
+  if (p.table) {
+    Vec3 lo, hi;
+    object.mesh.Bounds(&lo, &hi);
+    x << "    <geom name=\"table\" type=\"box\" size=\"0.5 0.5 0.01\" pos=\"0 0 " << lo.z() - 0.01
+      << "\"/>\n";
+  }
+  // hand links, depth first (links are in topological order)
+  std::vector<std::vector<int>> children(hand.num_links());
+  for (int l = 1; l < hand.num_links(); ++l) children[hand.links[l].parent].push_back(l);
+  std::function<void(int, int)> body = [&](int l, int depth) {
+    const Link& link = hand.links[l];
+    const std::string pad(2 * depth + 4, ' ');
+    x << pad << "<body name=\"" << link.name << "\"";
+    if (l == 0) {
+      x << " mocap=\"true\" pos=\"0 0 0.5\">\n";
+    } else {
+      x << " pos=\"" << Vec(link.p_PL) << "\" quat=\"" << Quat(link.R_PL) << "\">\n";
+    }
+    for (int j = link.first_joint; j < link.first_joint + link.num_joints; ++j) {
+      const Joint& joint = hand.joints[j];
+      x << pad << "  <joint name=\"" << joint.name << "\" type=\""
+        << (joint.type == JointType::kHinge ? "hinge" : "slide") << "\" axis=\""
+        << Vec(joint.axis_L) << "\" pos=\"" << Vec(joint.pos_L) << "\" ref=\"" << joint.ref << "\"";
+      if (joint.limited) {
+        x << " limited=\"true\" range=\"" << joint.lower << " " << joint.upper << "\"";
+      }
+      x << "/>\n";
+    }
+    for (int gi : link.geoms) {
+      const CollisionGeom& g = hand.geoms[gi];
+      x << pad << "  <geom name=\"hand_geom_" << gi << "\" type=\"" << GeomTypeName(g.type)
+        << "\" pos=\"" << Vec(g.p_LG) << "\" quat=\"" << Quat(g.R_LG) << "\"";
+      if (g.type == GeomType::kMesh) {
+        x << " mesh=\"hand_hull_" << gi << "\"";
+      } else {
+        x << " size=\"" << Vec(g.size) << "\"";
+      }
+      x << "/>\n";
+    }
+    for (int c : children[l]) body(c, depth + 1);
+    x << pad << "</body>\n";
+  };
+  body(0, 0);
+  Vec3 com;
+  Mat3 I;
+  MassProperties(object.mesh, p.object_mass, &com, &I);
+  x << "    <body name=\"" << kObjectBody << "\">\n      <freejoint/>\n"
+    << "      <inertial pos=\"" << Vec(com) << "\" mass=\"" << p.object_mass << "\" fullinertia=\""
+    << I(0, 0) << " " << I(1, 1) << " " << I(2, 2) << " " << I(0, 1) << " " << I(0, 2) << " "
+    << I(1, 2) << "\"/>\n";
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    x << "      <geom name=\"object_geom_" << i << "\" type=\"mesh\" mesh=\"object_piece_" << i
+      << "\" priority=\"1\" density=\"0\"/>\n";
+  }
+  x << "    </body>\n  </worldbody>\n  <contact>\n";
+  // only the hand's self-collision pairs collide within the hand
+  std::set<std::pair<int, int>> pairs(hand.self_pairs.begin(), hand.self_pairs.end());
+  for (int a = 0; a < hand.num_links(); ++a) {
+    for (int b = a + 1; b < hand.num_links(); ++b) {
+      if (hand.links[a].geoms.empty() || hand.links[b].geoms.empty()) continue;
+      if (pairs.count({a, b}) || pairs.count({b, a})) continue;
+      if (hand.links[b].parent == a || hand.links[a].parent == b) continue;  // never collide
+      x << "    <exclude body1=\"" << hand.links[a].name << "\" body2=\"" << hand.links[b].name
+        << "\"/>\n";
+    }
+  }
+  x << "  </contact>\n  <actuator>\n";
+  for (const Joint& joint : hand.joints) {
+    x << "    <position name=\"act_" << joint.name << "\" joint=\"" << joint.name << "\" kp=\""
+      << p.kp << "\"";
+    if (joint.limited) {
+      x << " ctrllimited=\"true\" ctrlrange=\"" << joint.lower << " " << joint.upper << "\"";
+    }
+    x << "/>\n";
+  }
+  x << "  </actuator>\n</mujoco>\n";
+  return x.str();
+}
+
+double RotationDeg(const mjtNum* q) {
+  const double w = std::min(
+      1.0, std::abs(q[0]) / std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]));
+  return 2 * std::acos(w) * 180 / kPi;
+}
+
+}  // namespace
+
+const char* DirectionName(int direction) {
+  static const char* const names[kDirections] = {"+x", "-x", "+y", "-y", "+z", "-z"};
+  return direction >= 0 && direction < kDirections ? names[direction] : "?";
+}
+
+SimWorker::SimWorker(SimWorker&& o) noexcept : data(o.data), saved(o.saved) {
+  o.data = o.saved = nullptr;
+}
+SimWorker& SimWorker::operator=(SimWorker&& o) noexcept {
+  std::swap(data, o.data);
+  std::swap(saved, o.saved);
+  return *this;
+}
+SimWorker::~SimWorker() {
+  if (data) mj_deleteData(data);
+  if (saved) mj_deleteData(saved);
+}
+
+SimScene::SimScene(SimScene&& o) noexcept { *this = std::move(o); }
+SimScene& SimScene::operator=(SimScene&& o) noexcept {
+  std::swap(hand_, o.hand_);
+  std::swap(object_, o.object_);
+  std::swap(params_, o.params_);
+  std::swap(mjcf_, o.mjcf_);
+  std::swap(model_, o.model_);
+  std::swap(sdf_, o.sdf_);
+  std::swap(object_body_, o.object_body_);
+  std::swap(object_qpos_, o.object_qpos_);
+  std::swap(mocap_, o.mocap_);
+  std::swap(joint_qpos_, o.joint_qpos_);
+  std::swap(body_link_, o.body_link_);
+  return *this;
+}
+SimScene::~SimScene() {
+  if (model_) mj_deleteModel(model_);
+}
+
+Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& object,
+                                   const std::vector<TriMesh>& pieces, const SimParams& params) {
+  if (pieces.empty()) return Error{object.name + ": no collision pieces to simulate"};
+  SimScene scene;
+  scene.hand_ = &hand;
+  scene.object_ = &object;
+  scene.params_ = params;
+  scene.mjcf_ = SceneMjcf(hand, object, pieces, params);
+  auto model = LoadMjcfText(scene.mjcf_, object.name + " simulation scene");
+  if (!model) return model.error();
+  scene.model_ = model->release();
+  const mjModel* m = scene.model_;
+  scene.object_body_ = mj_name2id(m, mjOBJ_BODY, kObjectBody);
+  scene.object_qpos_ = m->jnt_qposadr[m->body_jntadr[scene.object_body_]];
+  scene.mocap_ = m->body_mocapid[mj_name2id(m, mjOBJ_BODY, hand.links[0].name.c_str())];
+  for (const Joint& j : hand.joints) {
+    scene.joint_qpos_.push_back(m->jnt_qposadr[mj_name2id(m, mjOBJ_JOINT, j.name.c_str())]);
+  }
+  scene.body_link_.assign(m->nbody, -1);
+  for (int l = 0; l < hand.num_links(); ++l) {
+    scene.body_link_[mj_name2id(m, mjOBJ_BODY, hand.links[l].name.c_str())] = l;
+  }
+  scene.sdf_ = std::make_unique<MeshSdf>(object.mesh);
+  return scene;
+}
+
+SimWorker SimScene::MakeWorker() const {
+  SimWorker w;
+  w.data = mj_makeData(model_);
+  w.saved = mj_makeData(model_);
+  return w;
+}
+
+namespace {
+
+/// Sets the hand's mocap root and joint targets from a pose row (object frame = world).
+void SetHand(const mjModel* m, mjData* d, int mocap, const std::vector<int>& qadr,
+             const double* row, bool also_qpos) {
+  for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap + a] = row[a];
+  for (int a = 0; a < 4; ++a) d->mocap_quat[4 * mocap + a] = row[3 + a];
+  for (size_t j = 0; j < qadr.size(); ++j) {
+    d->ctrl[j] = row[7 + j];
+    if (also_qpos) d->qpos[qadr[j]] = row[7 + j];
+  }
+  (void)m;
+}
+
+/// Pose row between a and b (linear in t and q, slerp in the rotation).
+void Blend(const double* a, const double* b, int size, double s, double* out) {
+  for (int i = 0; i < size; ++i) out[i] = (1 - s) * a[i] + s * b[i];
+  const Eigen::Quaterniond qa(a[3], a[4], a[5], a[6]), qb(b[3], b[4], b[5], b[6]);
+  const Eigen::Quaterniond q = qa.normalized().slerp(s, qb.normalized());
+  out[3] = q.w();
+  out[4] = q.x();
+  out[5] = q.y();
+  out[6] = q.z();
+}
+
+}  // namespace
+
+SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const double* squeeze,
+                         int target_part, SimWorker& w) const {
+  const mjModel* m = model_;
+  mjData* d = w.data;
+  const SimParams& p = params_;
+  const int size = hand_->pose_size();
+  SimOutcome out;
+  out.held.fill(-1);
+  mj_resetData(m, d);
+  SetHand(m, d, mocap_, joint_qpos_, pregrasp, true);
+  mj_forward(m, d);
+  std::vector<double> row(size);
+  const int approach = std::max(1, static_cast<int>(std::lround(p.approach_time / p.timestep)));
+  const int close = std::max(1, static_cast<int>(std::lround(p.squeeze_time / p.timestep)));
+  const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
+  auto pin = [&] {
+    if (!p.hold_object_while_closing) return;
+    const double identity[7] = {0, 0, 0, 1, 0, 0, 0};
+    for (int a = 0; a < 7; ++a) d->qpos[object_qpos_ + a] = identity[a];
+    for (int a = 0; a < 6; ++a) d->qvel[object_dof + a] = 0;
+  };
+  for (int s = 0; s < approach; ++s) {
+    Blend(pregrasp, grasp, size, (s + 1.0) / approach, row.data());
+    SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
+    mj_step(m, d);
+    pin();
+  }
+  // contacts at the grasp: penetration, self-penetration (the squeeze then presses the fingers
+  // into a pinned object on purpose, which soft contacts turn into depth)
+  mj_forward(m, d);
+  for (int i = 0; i < d->ncon; ++i) {
+    const mjContact& c = d->contact[i];
+    const int l1 = body_link_[m->geom_bodyid[c.geom1]], l2 = body_link_[m->geom_bodyid[c.geom2]];
+    if (l1 >= 0 && l2 >= 0) {
+      out.self_penetration = std::max(out.self_penetration, -c.dist);
+    } else if (l1 >= 0 || l2 >= 0) {
+      out.penetration = std::max(out.penetration, -c.dist);
+    }
+  }
+  for (int s = 0; s < close; ++s) {
+    Blend(grasp, squeeze, size, (s + 1.0) / close, row.data());
+    SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
+    mj_step(m, d);
+    pin();
+  }
+  mj_forward(m, d);  // contacts of the final, pinned state
+  // contacts after the squeeze: the links on the object and the parts they touch
+  std::set<int> links;
+  bool aligned = true;
+  const Vec3 obj_p(d->xpos[3 * object_body_], d->xpos[3 * object_body_ + 1],
+                   d->xpos[3 * object_body_ + 2]);
+  Mat3 obj_R;
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) obj_R(r, c) = d->xmat[9 * object_body_ + 3 * r + c];
+  }
+  for (int i = 0; i < d->ncon; ++i) {
+    const mjContact& c = d->contact[i];
+    const int b1 = m->geom_bodyid[c.geom1], b2 = m->geom_bodyid[c.geom2];
+    const int link = b1 == object_body_ ? body_link_[b2] : b2 == object_body_ ? body_link_[b1] : -1;
+    if (link < 0) continue;
+    links.insert(link);
+    const Vec3 in_object = obj_R.transpose() * (Vec3(c.pos[0], c.pos[1], c.pos[2]) - obj_p);
+    const SurfaceHit hit = sdf_->Query(in_object);
+    if (hit.face < 0 || object_->face_labels[hit.face] != target_part) aligned = false;
+  }
+  out.contact_links.assign(links.begin(), links.end());
+  out.part_aligned = aligned && !links.empty();
+  const std::string part_name =
+      target_part >= 0 && target_part < static_cast<int>(object_->part_names.size())
+          ? object_->part_names[target_part]
+          : "object";
+  out.caption = Caption(*hand_, part_name, object_->name, out.contact_links);
+  // the six directions from the same post-squeeze state (the simulation is deterministic, so
+  // restoring it equals re-running the approach)
+  mj_copyData(w.saved, m, d);
+  const int force_steps = std::max(1, static_cast<int>(std::lround(p.force_time / p.timestep)));
+  const double force = p.force_per_kg * p.object_mass;
+  bool all = true;
+  for (int dir = 0; dir < kDirections && (all || !p.early_exit); ++dir) {
+    if (p.table && dir != 4) continue;
+    mj_copyData(d, m, w.saved);
+    mjtNum* f = d->xfrc_applied + 6 * object_body_;
+    for (int a = 0; a < 6; ++a) f[a] = 0;
+    f[dir / 2] = dir % 2 == 0 ? force : -force;
+    bool held = true;
+    for (int s = 0; s < force_steps && held; ++s) {
+      mj_step(m, d);
+      const mjtNum* q = d->qpos + object_qpos_;
+      out.translation[dir] = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+      out.rotation_deg[dir] = RotationDeg(q + 3);
+      held = out.translation[dir] < p.max_translation && out.rotation_deg[dir] < p.max_rotation_deg;
+    }
+    out.held[dir] = held ? 1 : 0;
+    all = all && held;
+  }
+  if (out.penetration >= p.max_penetration) {
+    out.reason = "penetration";
+  } else if (out.self_penetration >= p.max_self_penetration) {
+    out.reason = "self-penetration";
+  } else if (out.contact_links.empty()) {
+    out.reason = "no contact";
+  } else if (!all) {
+    for (int dir = 0; dir < kDirections; ++dir) {
+      if (out.held[dir] == 0) {
+        out.reason = std::string("dropped along ") + DirectionName(dir);
+        break;
+      }
+    }
+  } else if (!out.part_aligned) {
+    out.reason = "off the target part";
+  }
+  out.success = out.reason.empty();
+  return out;
+}
+
+std::array<double, kDirections> SimScene::UnheldTranslation(SimWorker& w) const {
+  const mjModel* m = model_;
+  mjData* d = w.data;
+  std::array<double, kDirections> moved{};
+  const int force_steps =
+      std::max(1, static_cast<int>(std::lround(params_.force_time / params_.timestep)));
+  for (int dir = 0; dir < kDirections; ++dir) {
+    mj_resetData(m, d);
+    for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap_ + a] = 100.0;  // the hand parked away
+    mjtNum* f = d->xfrc_applied + 6 * object_body_;
+    f[dir / 2] = (dir % 2 == 0 ? 1 : -1) * params_.force_per_kg * params_.object_mass;
+    for (int s = 0; s < force_steps; ++s) mj_step(m, d);
+    const mjtNum* q = d->qpos + object_qpos_;
+    moved[dir] = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+  }
+  return moved;
+}
+
+std::string FingerOfLink(const HandModel& hand, int link) {
+  if (link <= 0) return "palm";
+  int first = link;  // the child of the root on the way to `link`
+  while (hand.links[first].parent > 0) first = hand.links[first].parent;
+  std::string name = hand.links[link].name + " " + hand.links[first].name;
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  auto has = [&](std::initializer_list<const char*> keys) {
+    for (const char* k : keys) {
+      const std::string key(k);
+      if (name.rfind(key, 0) == 0 || name.find(" " + key) != std::string::npos ||
+          name.find("_" + key) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (has({"th", "thumb"})) return "thumb";
+  if (has({"ff", "index", "if"})) return "index";
+  if (has({"mf", "middle"})) return "middle";
+  if (has({"rf", "ring"})) return "ring";
+  if (has({"lf", "little", "pinky"})) return "little";
+  return hand.links[first].name;
+}
+
+std::string Caption(const HandModel& hand, const std::string& part, const std::string& object,
+                    const std::vector<int>& contact_links) {
+  static const char* const order[] = {"thumb", "index", "middle", "ring", "little", "palm"};
+  std::vector<std::string> fingers;
+  for (int l : contact_links) {
+    const std::string f = FingerOfLink(hand, l);
+    if (std::find(fingers.begin(), fingers.end(), f) == fingers.end()) fingers.push_back(f);
+  }
+  std::stable_sort(fingers.begin(), fingers.end(), [&](const std::string& a, const std::string& b) {
+    auto rank = [&](const std::string& s) {
+      return static_cast<int>(std::find(std::begin(order), std::end(order), s) - std::begin(order));
+    };
+    return rank(a) < rank(b);
+  });
+  std::string list;
+  for (size_t i = 0; i < fingers.size(); ++i) {
+    const std::string word =
+        fingers[i] == "thumb" || fingers[i] == "palm" ? fingers[i] : fingers[i] + " finger";
+    list += (i == 0 ? "" : i + 1 == fingers.size() ? " and " : ", ") + word;
+  }
+  if (list.empty()) list = "no fingers";
+  return "Grasp the " + part + " of the " + object + " object, with contacts on " + list;
+}
+
+Expected<std::vector<TriMesh>> CollisionPieces(const std::string& source, const TriMesh& closed) {
+  (void)source;
+  std::vector<TriMesh> pieces = ShellPieces(closed);
+  if (pieces.empty()) return Error{source + ": no collision pieces could be made"};
+  return pieces;
+}
+
+}  // namespace dexvlg

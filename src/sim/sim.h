@@ -1,0 +1,119 @@
+// Physics validation in MuJoCo (DESIGN.md §3, docs/sim.md): the DexGraspBench protocol (six
+// external-force directions) plus the DexVLG checks (penetration, self-penetration, part
+// alignment), and captions from the contacts made.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "hand/hand_model.h"
+#include "object/mesh.h"
+#include "object/mesh_sdf.h"
+
+struct mjModel_;
+struct mjData_;
+
+namespace dexvlg {
+
+/// Every parameter of the protocol (docs/sim.md). Defaults follow DexGraspBench.
+struct SimParams {
+  double object_mass = 0.1;        ///< kg
+  double friction = 0.6;           ///< tangential
+  double torsional = 0.02;         ///< torsional friction (condim 4, elliptic cones)
+  double timestep = 0.004;         ///< s
+  double force_per_kg = 10;        ///< external force = force_per_kg x mass (N), replaces gravity
+  double approach_time = 0.3;      ///< s, pregrasp -> grasp
+  double squeeze_time = 0.2;       ///< s, grasp -> squeeze
+  double force_time = 2.0;         ///< s per direction
+  double max_translation = 0.05;   ///< m: fail at or beyond
+  double max_rotation_deg = 15;    ///< degrees: fail at or beyond
+  double max_penetration = 0.003;  ///< m, hand-object (MuJoCo contacts after the squeeze)
+  double max_self_penetration = 0.003;  ///< m, hand-hand
+  double kp = 5.0;                      ///< joint position gain (N m / rad)
+  double joint_damping = 0.1;           ///< N m s / rad
+  bool early_exit = true;               ///< stop at the first failing direction (the rest: not run)
+  bool hold_object_while_closing = true;  ///< object pinned during approach and squeeze, released
+                                          ///< for the force phase (else a free object in zero
+                                          ///< gravity is knocked away by the first touch)
+  bool table = false;  ///< table-top lift variant: a table under the object, one direction (+z)
+};
+
+/// The six force directions, in order: +x, -x, +y, -y, +z, -z (object frame).
+inline constexpr int kDirections = 6;
+const char* DirectionName(int direction);
+
+/// What one grasp did in simulation.
+struct SimOutcome {
+  bool success = false;
+  std::string reason;                   ///< "" on success, else the first failed check
+  std::array<int, kDirections> held{};  ///< 1 held, 0 failed, -1 not run
+  std::array<double, kDirections> translation{}, rotation_deg{};  ///< at the end (or failure)
+  double penetration = 0, self_penetration = 0;  ///< m, deepest MuJoCo contact after squeeze
+  bool part_aligned = false;       ///< every hand-object contact is nearest the target part
+  std::vector<int> contact_links;  ///< hand links touching the object after the squeeze
+  std::string caption;             ///< "Grasp the {part} of the {object} object, with ..."
+};
+
+/// Per-thread simulation state (a MuJoCo mjData and a saved copy).
+class SimWorker {
+ public:
+  SimWorker() = default;
+  SimWorker(SimWorker&&) noexcept;
+  SimWorker& operator=(SimWorker&&) noexcept;
+  ~SimWorker();
+  mjData_* data = nullptr;
+  mjData_* saved = nullptr;
+};
+
+/// A hand and one object compiled once into a MuJoCo model (the hand written from the
+/// HandModel with its root as a mocap body and one position actuator per joint; the object a
+/// free body of convex pieces with the mass and inertia of its closed surface), reused across
+/// grasps by resetting state.
+class SimScene {
+ public:
+  static Expected<SimScene> Build(const HandModel& hand, const LabeledMesh& object,
+                                  const std::vector<TriMesh>& pieces, const SimParams& params);
+  SimScene(SimScene&&) noexcept;
+  SimScene& operator=(SimScene&&) noexcept;
+  ~SimScene();
+
+  SimWorker MakeWorker() const;
+  /// Runs the protocol for one grasp (pose rows of the hand in the object frame).
+  SimOutcome Run(const double* pregrasp, const double* grasp, const double* squeeze,
+                 int target_part, SimWorker& worker) const;
+  /// Runs only the force phase with the hand parked `away` metres above the object: how far an
+  /// unheld object moves in each direction (the protocol's force really acts).
+  std::array<double, kDirections> UnheldTranslation(SimWorker& worker) const;
+
+  const std::string& mjcf() const { return mjcf_; }
+  const mjModel_* model() const { return model_; }
+
+ private:
+  SimScene() = default;
+  const HandModel* hand_ = nullptr;
+  const LabeledMesh* object_ = nullptr;
+  SimParams params_;
+  std::string mjcf_;
+  mjModel_* model_ = nullptr;
+  std::unique_ptr<MeshSdf> sdf_;  ///< nearest part of a contact point
+  int object_body_ = -1, object_qpos_ = -1, mocap_ = -1;
+  std::vector<int> joint_qpos_;  ///< per hand joint
+  std::vector<int> body_link_;   ///< MuJoCo body -> hand link (-1: not the hand)
+};
+
+/// The finger a link belongs to ("thumb", "index", "middle", "ring", "little", "palm" or the
+/// first link of its chain), from link names.
+std::string FingerOfLink(const HandModel& hand, int link);
+
+/// "Grasp the {part} of the {object} object, with contacts on {fingers}".
+std::string Caption(const HandModel& hand, const std::string& part, const std::string& object,
+                    const std::vector<int>& contact_links);
+
+/// Collision pieces of an object source: a prepared folder's collision/, a mesh's own
+/// collision/ folder, else HACD pieces of `closed`.
+Expected<std::vector<TriMesh>> CollisionPieces(const std::string& source, const TriMesh& closed);
+
+}  // namespace dexvlg

@@ -1,0 +1,168 @@
+#include "sim/sim.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <map>
+
+#include "hand/hand_loader.h"
+#include "parts/prepare.h"
+#include "synth/synth.h"
+
+namespace dexvlg {
+namespace {
+
+struct Fixture {
+  LabeledMesh object;
+  std::vector<TriMesh> pieces;
+  SynthResult grasps;
+};
+
+/// A procedural object, its collision pieces and a few synthesised grasps of `part`.
+const Fixture& Prepared(const std::string& name, const std::string& part) {
+  static std::map<std::string, Fixture> cache;
+  auto it = cache.find(name + "/" + part);
+  if (it == cache.end()) {
+    Fixture f;
+    f.object = LoadClosedObject(name).value();
+    f.pieces = CollisionPieces(name, f.object.mesh).value();
+    SynthOptions options;
+    options.part = part;
+    options.count = 4;
+    options.batch = 16;
+    f.grasps = Synthesize(DefaultHand(), f.object, options).value();
+    it = cache.emplace(name + "/" + part, std::move(f)).first;
+  }
+  return it->second;
+}
+
+TEST(SimTest, TheForceMovesAnUnheldObjectInEveryDirection) {
+  const Fixture& f = Prepared("box", "body");
+  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
+  ASSERT_TRUE(scene.ok()) << scene.error().message;
+  SimWorker w = scene->MakeWorker();
+  const auto moved = scene->UnheldTranslation(w);
+  for (int d = 0; d < kDirections; ++d) {
+    // 10 m/s^2 for 2 s: 20 m; anything above the 5 cm threshold proves the force acts
+    EXPECT_GT(moved[d], 1.0) << DirectionName(d);
+  }
+}
+
+TEST(SimTest, AHandTenCentimetresAwayFails) {
+  const Fixture& f = Prepared("hammer", "handle");
+  ASSERT_FALSE(f.grasps.grasps.empty());
+  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
+  ASSERT_TRUE(scene.ok());
+  SimWorker w = scene->MakeWorker();
+  Grasp g = f.grasps.grasps.front();
+  const Vec3 away = Vec3(g.grasp[0], g.grasp[1], g.grasp[2]).normalized() * 0.10;
+  for (std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) {
+    for (int a = 0; a < 3; ++a) (*pose)[a] += away[a];
+  }
+  const SimOutcome out =
+      scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+  EXPECT_FALSE(out.success);
+  EXPECT_EQ(out.reason, "no contact");
+  EXPECT_TRUE(out.contact_links.empty());
+  EXPECT_EQ(out.held[0], 0) << "the unheld object leaves along +x";
+}
+
+TEST(SimTest, ADeeplyPenetratingGraspIsRejected) {
+  const Fixture& f = Prepared("hammer", "handle");
+  ASSERT_FALSE(f.grasps.grasps.empty());
+  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
+  ASSERT_TRUE(scene.ok());
+  SimWorker w = scene->MakeWorker();
+  Grasp g = f.grasps.grasps.front();
+  // push the whole hand 1.5 cm into the handle, towards its axis
+  const Vec3 in = -Vec3(g.grasp[0], g.grasp[1], 0).normalized() * 0.015;
+  for (std::vector<double>* pose : {&g.grasp, &g.squeeze}) {
+    for (int a = 0; a < 3; ++a) (*pose)[a] += in[a];
+  }
+  const SimOutcome out =
+      scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+  EXPECT_FALSE(out.success);
+  EXPECT_GE(out.penetration, 0.003);
+  EXPECT_EQ(out.reason, "penetration");
+}
+
+TEST(SimTest, SceneIsReusedAndRunsAreRepeatable) {
+  const Fixture& f = Prepared("hammer", "handle");
+  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
+  ASSERT_TRUE(scene.ok());
+  SimWorker w = scene->MakeWorker();
+  for (const Grasp& g : f.grasps.grasps) {
+    const SimOutcome a =
+        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+    const SimOutcome b =
+        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+    EXPECT_EQ(a.success, b.success);
+    EXPECT_EQ(a.reason, b.reason);
+    EXPECT_EQ(a.translation, b.translation);  // bit for bit: the reset restores everything
+    EXPECT_EQ(a.contact_links, b.contact_links);
+  }
+}
+
+TEST(SimTest, CollisionPiecesMatchTheSynthesisGeometry) {
+  // the synthesis filters penetration on the exact mesh (< 3 mm); MuJoCo, colliding the shell
+  // pieces, must see about the same depth at the grasp pose
+  const Fixture& f = Prepared("hammer", "handle");
+  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
+  ASSERT_TRUE(scene.ok());
+  SimWorker w = scene->MakeWorker();
+  int touching = 0;
+  for (const Grasp& g : f.grasps.grasps) {
+    const SimOutcome out =
+        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+    EXPECT_LT(out.penetration, 0.003 + 0.002) << "synthesis measured " << g.penetration;
+    touching += !out.contact_links.empty();
+  }
+  EXPECT_EQ(touching, static_cast<int>(f.grasps.grasps.size()));
+}
+
+TEST(SimTest, SomeSynthesisedBoxGraspsHoldInAllSixDirections) {
+  const LabeledMesh box = LoadClosedObject("box").value();
+  SynthOptions options;
+  options.part = "lid";
+  options.count = 16;
+  options.batch = 32;
+  const SynthResult r = Synthesize(DefaultHand(), box, options).value();
+  const std::vector<TriMesh> pieces = CollisionPieces("box", box.mesh).value();
+  auto scene = SimScene::Build(DefaultHand(), box, pieces, SimParams{});
+  ASSERT_TRUE(scene.ok());
+  SimWorker w = scene->MakeWorker();
+  int held = 0;
+  for (const Grasp& g : r.grasps) {
+    const SimOutcome out =
+        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), r.target_label, w);
+    if (!out.success) continue;
+    ++held;
+    for (int d = 0; d < kDirections; ++d) {
+      EXPECT_EQ(out.held[d], 1);
+      EXPECT_LT(out.translation[d], 0.05);
+      EXPECT_LT(out.rotation_deg[d], 15);
+    }
+    EXPECT_TRUE(out.part_aligned);
+    EXPECT_NE(out.caption.find("Grasp the lid of the box object, with contacts on"),
+              std::string::npos);
+  }
+  std::cout << "[note] " << held << " of " << r.grasps.size() << " box lid wraps hold\n";
+  EXPECT_GE(held, 2);
+}
+
+TEST(SimTest, CaptionsNameThePartObjectAndFingers) {
+  const HandModel& hand = DefaultHand();
+  const int th = hand.LinkIndex("thdistal"), ff = hand.LinkIndex("ffdistal"),
+            mf = hand.LinkIndex("mfmiddle");
+  ASSERT_GE(th, 0);
+  EXPECT_EQ(FingerOfLink(hand, th), "thumb");
+  EXPECT_EQ(FingerOfLink(hand, 0), "palm");
+  EXPECT_EQ(Caption(hand, "handle", "mug", {ff, th}),
+            "Grasp the handle of the mug object, with contacts on thumb and index finger");
+  EXPECT_EQ(Caption(hand, "body", "bottle", {mf, 0, ff, th}),
+            "Grasp the body of the bottle object, with contacts on thumb, index finger, middle "
+            "finger and palm");
+}
+
+}  // namespace
+}  // namespace dexvlg
