@@ -263,23 +263,28 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
   g.penetration = std::max(0.0, pen_depth);
   g.self_penetration = std::max(0.0, self);
   g.contact_parts = parts;
-  // squeeze / pregrasp: joints along the torques that push the contacts into the object
-  std::vector<double> dir(hand.nq(), 0.0);
+  // squeeze: every contact's finger closes along the joint direction that pushes that contact
+  // into the object (J_q^T c), the largest joint of the finger by squeeze_angle x its LP force,
+  // so that each finger presses (one global normalisation left most fingers idle)
+  std::vector<double> dir(hand.nq(), 0.0), mine(hand.nq());
   for (int c = 0; c < k; ++c) {
     g.contact_points.emplace_back(&x_c[3 * c]);
     g.contact_forces.push_back(w.ws.f[c]);
+    double largest = 0;
     for (int j = 0; j < hand.nq(); ++j) {
+      mine[j] = 0;
       for (int a = 0; a < 3; ++a) {
-        dir[j] += w.ws.f[c] * J[(static_cast<size_t>(3 * c) + a) * dof + 6 + j] * w.ws.c[3 * c + a];
+        mine[j] += J[(static_cast<size_t>(3 * c) + a) * dof + 6 + j] * w.ws.c[3 * c + a];
       }
+      largest = std::max(largest, std::abs(mine[j]));
     }
+    if (largest < 1e-9) continue;  // a palm contact: no joint moves it
+    for (int j = 0; j < hand.nq(); ++j) dir[j] += w.ws.f[c] * mine[j] / largest;
   }
-  double largest = 1e-12;
-  for (double d : dir) largest = std::max(largest, std::abs(d));
   g.squeeze = g.grasp;
   for (int j = 0; j < hand.nq(); ++j) {
-    g.squeeze[7 + j] =
-        std::clamp(x[7 + j] + 0.1 * dir[j] / largest, hand.joints[j].lower, hand.joints[j].upper);
+    g.squeeze[7 + j] = std::clamp(x[7 + j] + options.squeeze_angle * std::clamp(dir[j], -1.0, 1.0),
+                                  hand.joints[j].lower, hand.joints[j].upper);
   }
   // pregrasp: fingers opened towards the rest pose and the palm backed off along its normal;
   // the first clear candidate (a hook around a handle must open before it backs off)
