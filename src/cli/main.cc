@@ -217,6 +217,24 @@ int main(int argc, char** argv) {
   validate->add_flag("!--no-early-exit", validate_request.params.early_exit,
                      "Run all six directions even after one fails");
 
+  // dexvlg import ...
+  dexvlg::cli::ImportRequest import_request;
+  auto* import = app.add_subcommand(
+      "import",
+      "Turn pose rows from other tools (CSV x,y,z,qw,qx,qy,qz,<joint names>) into a grasp file "
+      "for `dexvlg validate` (docs/grasp_file.md)");
+  import->add_option("ROWS", import_request.rows, "CSV file with a header")->required();
+  import->add_option("--object", import_request.object, "Object source (the rows' frame)")
+      ->required();
+  import->add_option("--part", import_request.part, "Target part name")->required();
+  import->add_option("--mode", import_request.mode, "Contact set recorded with the grasps")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->capture_default_str();
+  import->add_option("--hand", import_request.hand, "Hand spec or MJCF; default: built-in");
+  import->add_option("--joint-map", import_request.joint_map,
+                     "JSON {\"their joint name\": \"our joint name\"} for the header");
+  import->add_option("--out", import_request.out, "Grasp file to write (.h5)")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -254,6 +272,12 @@ int main(int argc, char** argv) {
       std::cout << "wrote " << prepare_out << "/object.json (scale " << prepared->scale << ", "
                 << prepared->pieces.size() << " " << prepared->pieces_source
                 << " collision pieces)\n";
+      return 0;
+    }
+    if (*import) {
+      if (dexvlg::Status s = dexvlg::cli::RunImport(import_request, std::cout); !s) {
+        return Fail(s.error());
+      }
       return 0;
     }
     if (*validate) {

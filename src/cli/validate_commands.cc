@@ -5,13 +5,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
 #include "cli/hand_commands.h"
 #include "hand/hand_loader.h"
+#include "hand/kinematics.h"
+#include "object/mesh_sdf.h"
 #include "parts/prepare.h"
 #include "synth/grasp_file.h"
 
@@ -134,6 +140,153 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
     if (outcomes[i].success) log << "  caption: " << outcomes[i].caption << "\n";
   }
   log << "wrote sim_* datasets and captions into " << request.grasps << "\n";
+  return {};
+}
+
+}  // namespace dexvlg::cli
+
+namespace dexvlg::cli {
+namespace {
+
+std::vector<std::string> SplitCsv(const std::string& line) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(line);
+  while (std::getline(in, item, ',')) {
+    while (!item.empty() && (item.back() == '\r' || item.back() == ' ')) item.pop_back();
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RunImport(const ImportRequest& request, std::ostream& log) {
+  auto hand = ResolveHand(request.hand);
+  if (!hand) return hand.error();
+  std::map<std::string, std::string> rename;
+  if (!request.joint_map.empty()) {
+    std::ifstream in(request.joint_map);
+    if (!in) return Error{request.joint_map + ": cannot read the joint map"};
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      return Error{request.joint_map + ": not a JSON object {\"their name\": \"our name\"}"};
+    }
+    for (const auto& [theirs, ours] : j.items()) {
+      if (!ours.is_string())
+        return Error{request.joint_map + ": \"" + theirs + "\" must map to a string"};
+      rename[theirs] = ours.get<std::string>();
+    }
+  }
+  std::ifstream in(request.rows);
+  if (!in) return Error{request.rows + ": cannot read the rows"};
+  std::string line;
+  if (!std::getline(in, line)) return Error{request.rows + ": empty file (a header is needed)"};
+  std::vector<std::string> header = SplitCsv(line);
+  const std::vector<std::string> root = {"x", "y", "z", "qw", "qx", "qy", "qz"};
+  for (size_t i = 0; i < root.size(); ++i) {
+    if (i >= header.size() || header[i] != root[i]) {
+      return Error{request.rows + ": the header must start with x,y,z,qw,qx,qy,qz"};
+    }
+  }
+  std::vector<int> column(hand->nq(), -1);
+  for (size_t c = 7; c < header.size(); ++c) {
+    const std::string name = rename.count(header[c]) ? rename[header[c]] : header[c];
+    const int j = hand->JointIndex(name);
+    if (j < 0) {
+      return Error{request.rows + ": column \"" + header[c] + "\" is not a joint of " + hand->name +
+                   " (map it with --joint-map)"};
+    }
+    column[j] = static_cast<int>(c);
+  }
+  for (int j = 0; j < hand->nq(); ++j) {
+    if (column[j] < 0) {
+      return Error{request.rows + ": no column for joint \"" + hand->joints[j].name + "\""};
+    }
+  }
+  auto object = LoadClosedObject(request.object);
+  if (!object) return object.error();
+  SynthOptions options;
+  options.part = request.part;
+  options.mode = request.mode == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
+  SynthResult result;
+  result.contacts = ModeContacts(*hand, options.mode);
+  result.target_label = -1;
+  for (size_t i = 0; i < object->part_names.size(); ++i) {
+    if (object->part_names[i] == request.part) result.target_label = static_cast<int>(i);
+  }
+  if (result.target_label < 0) {
+    return Error{request.object + ": no part named \"" + request.part + "\""};
+  }
+  const MeshSdf exact(object->mesh);
+  const std::vector<double> rest = hand->RestJoints();
+  KinematicsData data(*hand, 1);
+  const int k = static_cast<int>(result.contacts.size());
+  std::vector<double> x(3 * k), n(3 * k);
+  int line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
+    const std::vector<std::string> cells = SplitCsv(line);
+    if (cells.size() != header.size()) {
+      return Error{request.rows + ": line " + std::to_string(line_no) + " has " +
+                   std::to_string(cells.size()) + " values, the header " +
+                   std::to_string(header.size())};
+    }
+    std::vector<double> values(cells.size());
+    for (size_t c = 0; c < cells.size(); ++c) {
+      char* end = nullptr;
+      values[c] = std::strtod(cells[c].c_str(), &end);
+      if (end == cells[c].c_str() || *end != '\0' || !std::isfinite(values[c])) {
+        return Error{request.rows + ": line " + std::to_string(line_no) + ": \"" + cells[c] +
+                     "\" is not a finite number"};
+      }
+    }
+    Grasp g;
+    g.grasp.assign(values.begin(), values.begin() + 7);
+    const double qn = std::sqrt(values[3] * values[3] + values[4] * values[4] +
+                                values[5] * values[5] + values[6] * values[6]);
+    if (qn < 1e-9) {
+      return Error{request.rows + ": line " + std::to_string(line_no) + ": zero quaternion"};
+    }
+    for (int a = 3; a < 7; ++a) g.grasp[a] /= qn;
+    for (int j = 0; j < hand->nq(); ++j) g.grasp.push_back(values[column[j]]);
+    // pregrasp: halfway open, palm 2 cm back; squeeze: the closing motion continued
+    double largest = 1e-9;
+    for (int j = 0; j < hand->nq(); ++j)
+      largest = std::max(largest, std::abs(g.grasp[7 + j] - rest[j]));
+    g.pregrasp = g.grasp;
+    g.squeeze = g.grasp;
+    for (int j = 0; j < hand->nq(); ++j) {
+      const double q = g.grasp[7 + j];
+      g.pregrasp[7 + j] = q + 0.5 * (rest[j] - q);
+      g.squeeze[7 + j] = std::clamp(q + 0.1 * (q - rest[j]) / largest, hand->joints[j].lower,
+                                    hand->joints[j].upper);
+    }
+    ForwardKinematics(*hand, g.grasp.data(), 0, 1, data);
+    ContactFrames(*hand, data, 0, result.contacts.data(), k, x.data(), n.data(), nullptr);
+    Vec3 palm_normal = Vec3::Zero();
+    for (int c = 0; c < k; ++c) {
+      const SurfaceHit hit = exact.Query(Vec3(&x[3 * c]));
+      g.contact_points.emplace_back(&x[3 * c]);
+      g.contact_parts.push_back(hit.face >= 0 ? object->face_labels[hit.face] : -1);
+      g.contact_forces.push_back(0);
+      if (hand->contacts[result.contacts[c]].link == 0) palm_normal += Vec3(&n[3 * c]);
+    }
+    if (palm_normal.norm() > 1e-9) {
+      for (int a = 0; a < 3; ++a) g.pregrasp[a] -= 0.02 * palm_normal.normalized()[a];
+    }
+    g.attempt = static_cast<int>(result.grasps.size());
+    result.grasps.push_back(std::move(g));
+  }
+  if (result.grasps.empty()) return Error{request.rows + ": no grasp rows"};
+  result.summary.accepted = result.summary.attempts = static_cast<int>(result.grasps.size());
+  if (Status s = WriteGraspFile(request.out, *hand, *object, options, result, request.object); !s) {
+    return s;
+  }
+  log << "imported " << result.grasps.size() << " grasps from " << request.rows << " into "
+      << request.out << "\n";
   return {};
 }
 
