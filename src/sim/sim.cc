@@ -301,28 +301,40 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   const int size = hand_->pose_size();
   SimOutcome out;
   out.held.fill(-1);
-  mj_resetData(m, d);
-  SetHand(m, d, mocap_, joint_qpos_, pregrasp, true);
-  mj_forward(m, d);
   std::vector<double> row(size);
   const int approach = std::max(1, static_cast<int>(std::lround(p.approach_time / p.timestep)));
   const int close = std::max(1, static_cast<int>(std::lround(p.squeeze_time / p.timestep)));
   const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
   auto pin = [&] {
-    if (!p.hold_object_while_closing) return;
+    if (!p.hold_object_while_closing || p.table) return;  // on a table it rests by itself
     const double identity[7] = {0, 0, 0, 1, 0, 0, 0};
     for (int a = 0; a < 7; ++a) d->qpos[object_qpos_ + a] = identity[a];
     for (int a = 0; a < 6; ++a) d->qvel[object_dof + a] = 0;
   };
-  for (int s = 0; s < approach; ++s) {
-    Blend(pregrasp, grasp, size, (s + 1.0) / approach, row.data());
-    SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
-    mj_step(m, d);
-    pin();
-  }
+  auto approach_phase = [&] {  // reset, pregrasp -> grasp
+    mj_resetData(m, d);
+    SetHand(m, d, mocap_, joint_qpos_, pregrasp, true);
+    mj_forward(m, d);
+    for (int s = 0; s < approach; ++s) {
+      Blend(pregrasp, grasp, size, (s + 1.0) / approach, row.data());
+      SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
+      mj_step(m, d);
+      pin();
+    }
+    mj_forward(m, d);  // contacts at the grasp
+  };
+  auto squeeze_phase = [&] {  // grasp -> squeeze
+    for (int s = 0; s < close; ++s) {
+      Blend(grasp, squeeze, size, (s + 1.0) / close, row.data());
+      SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
+      mj_step(m, d);
+      pin();
+    }
+    mj_forward(m, d);  // contacts of the final, pinned state
+  };
+  approach_phase();
   // contacts at the grasp: penetration, self-penetration (the squeeze then presses the fingers
   // into a pinned object on purpose, which soft contacts turn into depth)
-  mj_forward(m, d);
   for (int i = 0; i < d->ncon; ++i) {
     const mjContact& c = d->contact[i];
     const int l1 = body_link_[m->geom_bodyid[c.geom1]], l2 = body_link_[m->geom_bodyid[c.geom2]];
@@ -332,13 +344,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
       out.penetration = std::max(out.penetration, -c.dist);
     }
   }
-  for (int s = 0; s < close; ++s) {
-    Blend(grasp, squeeze, size, (s + 1.0) / close, row.data());
-    SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
-    mj_step(m, d);
-    pin();
-  }
-  mj_forward(m, d);  // contacts of the final, pinned state
+  squeeze_phase();
   // contacts after the squeeze: the links on the object and the parts they touch
   std::set<int> links;
   bool aligned = true;
@@ -366,14 +372,33 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
           : "object";
   out.caption = Caption(*hand_, part_name, object_->name, out.contact_links);
   // the six directions from the same post-squeeze state (the simulation is deterministic, so
-  // restoring it equals re-running the approach)
+  // restoring it equals re-running the approach: tests/sim/sim_test.cc checks it)
   mj_copyData(w.saved, m, d);
   const int force_steps = std::max(1, static_cast<int>(std::lround(p.force_time / p.timestep)));
   const double force = p.force_per_kg * p.object_mass;
   bool all = true;
-  for (int dir = 0; dir < kDirections && (all || !p.early_exit); ++dir) {
-    if (p.table && dir != 4) continue;
-    mj_copyData(d, m, w.saved);
+  if (p.table) {  // lift straight up, then hold: the object must come along
+    const int lift = std::max(1, static_cast<int>(std::lround(p.lift_time / p.timestep)));
+    const double z0 = d->mocap_pos[3 * mocap_ + 2];
+    for (int s = 0; s < 2 * lift; ++s) {
+      d->mocap_pos[3 * mocap_ + 2] = z0 + p.lift_height * std::min(1.0, (s + 1.0) / lift);
+      mj_step(m, d);
+    }
+    const mjtNum* q = d->qpos + object_qpos_;
+    // displacement relative to where the hand took it: the lifted pose
+    out.translation[4] =
+        std::sqrt(q[0] * q[0] + q[1] * q[1] + (q[2] - p.lift_height) * (q[2] - p.lift_height));
+    out.rotation_deg[4] = RotationDeg(q + 3);
+    all = out.translation[4] < p.max_translation && out.rotation_deg[4] < p.max_rotation_deg;
+    out.held[4] = all ? 1 : 0;
+  }
+  for (int dir = 0; dir < kDirections && (all || !p.early_exit) && !p.table; ++dir) {
+    if (p.reuse_closing) {
+      mj_copyData(d, m, w.saved);
+    } else {  // the plain protocol: every direction closes the hand again
+      approach_phase();
+      squeeze_phase();
+    }
     mjtNum* f = d->xfrc_applied + 6 * object_body_;
     for (int a = 0; a < 6; ++a) f[a] = 0;
     f[dir / 2] = dir % 2 == 0 ? force : -force;

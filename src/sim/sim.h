@@ -35,10 +35,15 @@ struct SimParams {
   double kp = 5.0;                      ///< joint position gain (N m / rad)
   double joint_damping = 0.1;           ///< N m s / rad
   bool early_exit = true;               ///< stop at the first failing direction (the rest: not run)
+  bool reuse_closing = true;  ///< each direction restores the saved post-squeeze state instead of
+                              ///< closing the hand again (same result: the run is deterministic)
   bool hold_object_while_closing = true;  ///< object pinned during approach and squeeze, released
                                           ///< for the force phase (else a free object in zero
                                           ///< gravity is knocked away by the first touch)
-  bool table = false;  ///< table-top lift variant: a table under the object, one direction (+z)
+  bool table = false;  ///< table-top lift variant: gravity on, the object on a table, the hand
+                       ///< lifts it instead of the six force directions (result in held[4])
+  double lift_height = 0.10;  ///< m, table variant
+  double lift_time = 1.0;     ///< s to lift, then the same time holding it up
 };
 
 /// The six force directions, in order: +x, -x, +y, -y, +z, -z (object frame).

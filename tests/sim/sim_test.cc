@@ -65,6 +65,17 @@ TEST(SimTest, AHandTenCentimetresAwayFails) {
   EXPECT_EQ(out.reason, "no contact");
   EXPECT_TRUE(out.contact_links.empty());
   EXPECT_EQ(out.held[0], 0) << "the unheld object leaves along +x";
+  // table-top lift variant: the hand lifts nothing, the object stays on the table
+  SimParams table;
+  table.table = true;
+  auto lift = SimScene::Build(DefaultHand(), f.object, f.pieces, table);
+  ASSERT_TRUE(lift.ok());
+  SimWorker wl = lift->MakeWorker();
+  const SimOutcome lifted =
+      lift->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, wl);
+  EXPECT_FALSE(lifted.success);
+  EXPECT_EQ(lifted.held[4], 0);
+  EXPECT_GT(lifted.translation[4], 0.05) << "the object stayed below the lifted hand";
 }
 
 TEST(SimTest, ADeeplyPenetratingGraspIsRejected) {
@@ -101,6 +112,23 @@ TEST(SimTest, SceneIsReusedAndRunsAreRepeatable) {
     EXPECT_EQ(a.translation, b.translation);  // bit for bit: the reset restores everything
     EXPECT_EQ(a.contact_links, b.contact_links);
   }
+  // restoring the saved post-squeeze state for each direction equals closing the hand again
+  SimParams every, plain;
+  every.early_exit = plain.early_exit = false;
+  plain.reuse_closing = false;
+  auto reuse = SimScene::Build(DefaultHand(), f.object, f.pieces, every);
+  auto again = SimScene::Build(DefaultHand(), f.object, f.pieces, plain);
+  ASSERT_TRUE(reuse.ok() && again.ok());
+  SimWorker wr = reuse->MakeWorker(), wa = again->MakeWorker();
+  const Grasp& g = f.grasps.grasps.front();
+  const SimOutcome a =
+      reuse->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, wr);
+  const SimOutcome b =
+      again->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, wa);
+  EXPECT_EQ(a.held, b.held);
+  EXPECT_EQ(a.translation, b.translation);
+  EXPECT_EQ(a.rotation_deg, b.rotation_deg);
+  for (int d = 0; d < kDirections; ++d) EXPECT_NE(a.held[d], -1) << "all six ran";
 }
 
 TEST(SimTest, CollisionPiecesMatchTheSynthesisGeometry) {
