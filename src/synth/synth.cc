@@ -196,7 +196,8 @@ struct FilterContext {
   const EnergyObject& eo;
   int part;
   const std::vector<int>& contacts;
-  HandFrame rest_frame;  ///< for the pregrasp back-off
+  HandFrame rest_frame;            ///< for the pregrasp back-off
+  const std::vector<Vec3>& dense;  ///< object surface samples of the exact penetration check
 };
 
 /// Deepest penetration (m, <= 0 when clear) between the hand posed in `data` and the object:
@@ -211,7 +212,7 @@ double PenetrationDepth(const HandModel& hand, const FilterContext& f, const Kin
     if (f.eo.field->Distance(Vec3(p), nullptr) > screen) continue;
     depth = std::max(depth, -f.exact.Query(Vec3(p), 0.01).distance);
   }
-  for (const Vec3& p : f.eo.pen_points) {
+  for (const Vec3& p : f.dense) {
     depth = std::max(depth, -HandSignedDistance(hand, data, 0, p, 0.0).distance);
   }
   return depth;
@@ -383,8 +384,8 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
     w.delta.resize(dof);
     return w;
   });
-  const FilterContext filter{object, exact,           eo,
-                             part,   result.contacts, FrameOf(hand, hand.RestJoints())};
+  const FilterContext filter{
+      object, exact, eo, part, result.contacts, FrameOf(hand, hand.RestJoints()), dense.points};
   const HandModel optimised = CoarseSurface(hand, options.surface_stride);
   SynthSummary& summary = result.summary;
   summary.setup_seconds =

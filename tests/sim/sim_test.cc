@@ -55,7 +55,10 @@ TEST(SimTest, AHandTenCentimetresAwayFails) {
   ASSERT_TRUE(scene.ok());
   SimWorker w = scene->MakeWorker();
   Grasp g = f.grasps.grasps.front();
-  const Vec3 away = Vec3(g.grasp[0], g.grasp[1], g.grasp[2]).normalized() * 0.10;
+  Vec3 lo, hi;
+  f.object.mesh.Bounds(&lo, &hi);  // away from the object's centre, through the hand's root
+  const Vec3 away =
+      (Vec3(g.grasp[0], g.grasp[1], g.grasp[2]) - 0.5 * (lo + hi)).normalized() * 0.10;
   for (std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) {
     for (int a = 0; a < 3; ++a) (*pose)[a] += away[a];
   }
