@@ -114,7 +114,7 @@ void StepBreakdown(const LabeledMesh& object, const std::string& part) {
   const double self_full = repeat([&](int b) { SelfCollisionDistance(hand, data, b, g2.data()); });
   std::printf(
       "\nwhere one step goes (%s, %d poses near the part, one thread, us per step, the "
-      "optimiser's hand: every %d-th surface sample):\n",
+      "optimiser's hand: 1 in %d surface samples):\n",
       object.name.c_str(), n, SynthOptions{}.surface_stride);
   std::printf("  whole step (FK + energy + gradient)      %8.1f\n", total);
   std::printf("  forward kinematics                       %8.1f\n", fk);

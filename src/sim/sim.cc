@@ -139,6 +139,31 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
     }
     for (int gi : link.geoms) {
       const CollisionGeom& g = hand.geoms[gi];
+      if (g.type == GeomType::kBox && p.box_cell > 0) {
+        // MuJoCo 2.2.2 measures box-mesh depth (MPR) along the line between the two centres:
+        // a 9 cm palm box against a 2 cm patch off its centre reported centimetres. Tiling the
+        // box into cells of at most box_cell keeps that line near the face normal; the union is
+        // the same box.
+        int n[3];
+        for (int a = 0; a < 3; ++a) {
+          n[a] = std::max(1, static_cast<int>(std::ceil(2 * g.size[a] / p.box_cell)));
+        }
+        const Vec3 cell(g.size[0] / n[0], g.size[1] / n[1], g.size[2] / n[2]);
+        int piece = 0;
+        for (int i = 0; i < n[0]; ++i) {
+          for (int j = 0; j < n[1]; ++j) {
+            for (int k = 0; k < n[2]; ++k) {
+              const Vec3 local(-g.size[0] + (2 * i + 1) * cell[0],
+                               -g.size[1] + (2 * j + 1) * cell[1],
+                               -g.size[2] + (2 * k + 1) * cell[2]);
+              x << pad << "  <geom name=\"hand_geom_" << gi << "_" << piece++
+                << "\" type=\"box\" pos=\"" << Vec(g.p_LG + g.R_LG * local) << "\" quat=\""
+                << Quat(g.R_LG) << "\" size=\"" << Vec(cell) << "\"/>\n";
+            }
+          }
+        }
+        continue;
+      }
       x << pad << "  <geom name=\"hand_geom_" << gi << "\" type=\"" << GeomTypeName(g.type)
         << "\" pos=\"" << Vec(g.p_LG) << "\" quat=\"" << Quat(g.R_LG) << "\"";
       if (g.type == GeomType::kMesh) {

@@ -32,11 +32,12 @@ struct SimParams {
   double max_rotation_deg = 15;    ///< degrees: fail at or beyond
   double max_penetration = 0.003;  ///< m, hand-object (MuJoCo contacts after the squeeze)
   double max_self_penetration = 0.003;  ///< m, hand-hand
-  double kp = 5.0;                      ///< joint position gain (N m / rad)
-  double joint_damping = 0.1;           ///< N m s / rad
-  bool early_exit = true;               ///< stop at the first failing direction (the rest: not run)
-  bool reuse_closing = true;  ///< each direction restores the saved post-squeeze state instead of
-                              ///< closing the hand again (same result: the run is deterministic)
+  double box_cell = 0.02;      ///< m: hand boxes are tiled into cells this size (0: not tiled)
+  double kp = 5.0;             ///< joint position gain (N m / rad)
+  double joint_damping = 0.1;  ///< N m s / rad
+  bool early_exit = true;      ///< stop at the first failing direction (the rest: not run)
+  bool reuse_closing = true;   ///< each direction restores the saved post-squeeze state instead of
+                               ///< closing the hand again (same result: the run is deterministic)
   bool hold_object_while_closing = true;  ///< object pinned during approach and squeeze, released
                                           ///< for the force phase (else a free object in zero
                                           ///< gravity is knocked away by the first touch)
