@@ -341,7 +341,11 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     SetHand(m, d, mocap_, joint_qpos_, pregrasp, true);
     mj_forward(m, d);
     for (int s = 0; s < approach; ++s) {
-      Blend(pregrasp, grasp, size, (s + 1.0) / approach, row.data());
+      // first half: the palm moves in with the fingers open; second half: the fingers close
+      const double u = (s + 1.0) / approach;
+      Blend(pregrasp, grasp, size, std::min(1.0, 2 * u), row.data());
+      const double close_u = std::max(0.0, 2 * u - 1);
+      for (int j = 7; j < size; ++j) row[j] = (1 - close_u) * pregrasp[j] + close_u * grasp[j];
       SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
       mj_step(m, d);
       pin();
