@@ -36,6 +36,14 @@ const Fixture& Prepared(const std::string& name, const std::string& part) {
   return it->second;
 }
 
+/// Builds the fixture's scene with `params` and simulates one grasp.
+SimOutcome Simulate(const Fixture& f, const Grasp& g, const SimParams& params = {}) {
+  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, params);
+  EXPECT_TRUE(scene.ok());
+  SimWorker w = scene->MakeWorker();
+  return scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+}
+
 TEST(SimTest, TheForceMovesAnUnheldObjectInEveryDirection) {
   const Fixture& f = Prepared("box", "body");
   auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
@@ -51,9 +59,6 @@ TEST(SimTest, TheForceMovesAnUnheldObjectInEveryDirection) {
 TEST(SimTest, AHandTenCentimetresAwayFails) {
   const Fixture& f = Prepared("hammer", "handle");
   ASSERT_FALSE(f.grasps.grasps.empty());
-  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
-  ASSERT_TRUE(scene.ok());
-  SimWorker w = scene->MakeWorker();
   Grasp g = f.grasps.grasps.front();
   Vec3 lo, hi;
   f.object.mesh.Bounds(&lo, &hi);  // away from the object's centre, through the hand's root
@@ -62,8 +67,7 @@ TEST(SimTest, AHandTenCentimetresAwayFails) {
   for (std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) {
     for (int a = 0; a < 3; ++a) (*pose)[a] += away[a];
   }
-  const SimOutcome out =
-      scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+  const SimOutcome out = Simulate(f, g);
   EXPECT_FALSE(out.success);
   EXPECT_EQ(out.reason, "no contact");
   EXPECT_TRUE(out.contact_links.empty());
@@ -71,11 +75,7 @@ TEST(SimTest, AHandTenCentimetresAwayFails) {
   // table-top lift variant: the hand lifts nothing, the object stays on the table
   SimParams table;
   table.table = true;
-  auto lift = SimScene::Build(DefaultHand(), f.object, f.pieces, table);
-  ASSERT_TRUE(lift.ok());
-  SimWorker wl = lift->MakeWorker();
-  const SimOutcome lifted =
-      lift->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, wl);
+  const SimOutcome lifted = Simulate(f, g, table);
   EXPECT_FALSE(lifted.success);
   EXPECT_EQ(lifted.held[4], 0);
   EXPECT_GT(lifted.translation[4], 0.05) << "the object stayed below the lifted hand";
@@ -84,17 +84,13 @@ TEST(SimTest, AHandTenCentimetresAwayFails) {
 TEST(SimTest, ADeeplyPenetratingGraspIsRejected) {
   const Fixture& f = Prepared("hammer", "handle");
   ASSERT_FALSE(f.grasps.grasps.empty());
-  auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
-  ASSERT_TRUE(scene.ok());
-  SimWorker w = scene->MakeWorker();
   Grasp g = f.grasps.grasps.front();
   // push the whole hand 1.5 cm into the handle, towards its axis
   const Vec3 in = -Vec3(g.grasp[0], g.grasp[1], 0).normalized() * 0.015;
   for (std::vector<double>* pose : {&g.grasp, &g.squeeze}) {
     for (int a = 0; a < 3; ++a) (*pose)[a] += in[a];
   }
-  const SimOutcome out =
-      scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+  const SimOutcome out = Simulate(f, g);
   EXPECT_FALSE(out.success);
   EXPECT_GE(out.penetration, 0.003);
   EXPECT_EQ(out.reason, "penetration");
