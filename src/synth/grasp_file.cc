@@ -19,6 +19,29 @@ std::string Join(const std::vector<std::string>& names) {
   return out;
 }
 
+/// Writes datasets and root attributes into an open HDF5 file, replacing datasets of the same
+/// name, and remembers whether every write succeeded.
+struct Writer {
+  hid_t file;
+  bool ok = true;
+  void Replace(const char* name) {
+    if (H5Lexists(file, name, H5P_DEFAULT) > 0) H5Ldelete(file, name, H5P_DEFAULT);
+  }
+  void Put(const char* name, const std::vector<double>& data, std::vector<hsize_t> dims) {
+    Replace(name);
+    ok = ok && H5LTmake_dataset_double(file, name, static_cast<int>(dims.size()), dims.data(),
+                                       data.data()) >= 0;
+  }
+  void Put(const char* name, const std::vector<int>& data, std::vector<hsize_t> dims) {
+    Replace(name);
+    ok = ok && H5LTmake_dataset_int(file, name, static_cast<int>(dims.size()), dims.data(),
+                                    data.data()) >= 0;
+  }
+  void Attribute(const char* name, const std::string& value) {
+    ok = ok && H5LTset_attribute_string(file, "/", name, value.c_str()) >= 0;
+  }
+};
+
 }  // namespace
 
 Status WriteGraspFile(const std::string& path, const HandModel& hand, const LabeledMesh& object,
@@ -29,18 +52,7 @@ Status WriteGraspFile(const std::string& path, const HandModel& hand, const Labe
   const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file < 0) return Error{path + ": cannot create the HDF5 file"};
   const hsize_t n = result.grasps.size(), ps = hand.pose_size(), k = result.contacts.size();
-  bool ok = true;
-  auto put = [&](const char* name, const std::vector<double>& data, std::vector<hsize_t> dims) {
-    ok = ok && H5LTmake_dataset_double(file, name, static_cast<int>(dims.size()), dims.data(),
-                                       data.data()) >= 0;
-  };
-  auto put_int = [&](const char* name, const std::vector<int>& data, std::vector<hsize_t> dims) {
-    ok = ok && H5LTmake_dataset_int(file, name, static_cast<int>(dims.size()), dims.data(),
-                                    data.data()) >= 0;
-  };
-  auto attr = [&](const char* name, const std::string& value) {
-    ok = ok && H5LTset_attribute_string(file, "/", name, value.c_str()) >= 0;
-  };
+  Writer out{file};
   std::vector<double> pre, grasp, squeeze, points, forces, energy, pen, spen;
   std::vector<int> parts, attempt;
   for (const Grasp& g : result.grasps) {
@@ -57,46 +69,47 @@ Status WriteGraspFile(const std::string& path, const HandModel& hand, const Labe
     spen.push_back(g.self_penetration);
     attempt.push_back(g.attempt);
   }
-  put("pregrasp", pre, {n, ps});
-  put("grasp", grasp, {n, ps});
-  put("squeeze", squeeze, {n, ps});
-  put("contact_points", points, {n, k, 3});
-  put("contact_forces", forces, {n, k});
-  put_int("contact_parts", parts, {n, k});
-  put("energy", energy, {n, 9});
-  put("penetration", pen, {n});
-  put("self_penetration", spen, {n});
-  put_int("attempt", attempt, {n});
+  out.Put("pregrasp", pre, {n, ps});
+  out.Put("grasp", grasp, {n, ps});
+  out.Put("squeeze", squeeze, {n, ps});
+  out.Put("contact_points", points, {n, k, 3});
+  out.Put("contact_forces", forces, {n, k});
+  out.Put("contact_parts", parts, {n, k});
+  out.Put("energy", energy, {n, 9});
+  out.Put("penetration", pen, {n});
+  out.Put("self_penetration", spen, {n});
+  out.Put("attempt", attempt, {n});
   std::vector<std::string> joints, contacts, links;
   for (const Joint& j : hand.joints) joints.push_back(j.name);
   for (int c : result.contacts) {
     contacts.push_back(hand.contacts[c].name);
     links.push_back(hand.links[hand.contacts[c].link].name);
   }
-  attr("format", kGraspFormat);
+  out.Attribute("format", kGraspFormat);
   const int version = kGraspVersion;
-  ok = ok && H5LTset_attribute_int(file, "/", "version", &version, 1) >= 0;
-  attr("object", object.name);
+  out.ok = out.ok && H5LTset_attribute_int(file, "/", "version", &version, 1) >= 0;
+  out.Attribute("object", object.name);
   std::error_code source_ec;
   const bool on_disk = !object_source.empty() && std::filesystem::exists(object_source, source_ec);
-  attr("object_source",
-       on_disk ? std::filesystem::absolute(object_source, source_ec).string() : object_source);
-  attr("hand_source", hand.spec_path != "<builtin>" && hand.spec_path != "<derived>"
-                          ? hand.spec_path
-                          : hand.mjcf_path);
-  attr("part", options.part);
-  attr("part_names", Join(object.part_names));
-  ok = ok && H5LTset_attribute_int(file, "/", "target_label", &result.target_label, 1) >= 0;
-  attr("mode", ModeName(options.mode));
-  attr("hand", hand.name);
-  attr("joint_names", Join(joints));
-  attr("contact_names", Join(contacts));
-  attr("contact_links", Join(links));
-  attr("energy_columns", "total,fc,bar,dis,limit,pen,spen,dir,residual");
-  attr("pose_layout", "x,y,z,qw,qx,qy,qz," + Join(joints));
+  out.Attribute("object_source", on_disk
+                                     ? std::filesystem::absolute(object_source, source_ec).string()
+                                     : object_source);
+  out.Attribute("hand_source", hand.spec_path != "<builtin>" && hand.spec_path != "<derived>"
+                                   ? hand.spec_path
+                                   : hand.mjcf_path);
+  out.Attribute("part", options.part);
+  out.Attribute("part_names", Join(object.part_names));
+  out.ok = out.ok && H5LTset_attribute_int(file, "/", "target_label", &result.target_label, 1) >= 0;
+  out.Attribute("mode", ModeName(options.mode));
+  out.Attribute("hand", hand.name);
+  out.Attribute("joint_names", Join(joints));
+  out.Attribute("contact_names", Join(contacts));
+  out.Attribute("contact_links", Join(links));
+  out.Attribute("energy_columns", "total,fc,bar,dis,limit,pen,spen,dir,residual");
+  out.Attribute("pose_layout", "x,y,z,qw,qx,qy,qz," + Join(joints));
   const unsigned seed = options.seed;
-  ok = ok && H5LTset_attribute_uint(file, "/", "seed", &seed, 1) >= 0;
-  ok = H5Fclose(file) >= 0 && ok;
+  out.ok = out.ok && H5LTset_attribute_uint(file, "/", "seed", &seed, 1) >= 0;
+  const bool ok = H5Fclose(file) >= 0 && out.ok;
   if (!ok) {
     std::remove(tmp.c_str());
     return Error{path + ": writing the HDF5 file failed"};
@@ -253,34 +266,21 @@ Status WriteValidation(const std::string& path, const GraspValidation& v) {
   const hid_t file = H5Fopen(tmp.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   if (file < 0) return Error{path + ": cannot open the HDF5 file for writing"};
   const hsize_t n = v.success.size();
-  bool ok = true;
-  auto fresh = [&](const char* name) {
-    if (H5Lexists(file, name, H5P_DEFAULT) > 0) H5Ldelete(file, name, H5P_DEFAULT);
-  };
-  auto put = [&](const char* name, const std::vector<double>& data, std::vector<hsize_t> dims) {
-    fresh(name);
-    ok = ok && H5LTmake_dataset_double(file, name, static_cast<int>(dims.size()), dims.data(),
-                                       data.data()) >= 0;
-  };
-  auto put_int = [&](const char* name, const std::vector<int>& data, std::vector<hsize_t> dims) {
-    fresh(name);
-    ok = ok && H5LTmake_dataset_int(file, name, static_cast<int>(dims.size()), dims.data(),
-                                    data.data()) >= 0;
-  };
-  put_int("sim_success", v.success, {n});
-  put_int("sim_part_aligned", v.part_aligned, {n});
-  put_int("sim_held", v.held, {n, 6});
-  put("sim_translation", v.translation, {n, 6});
-  put("sim_rotation_deg", v.rotation_deg, {n, 6});
-  put("sim_penetration", v.penetration, {n});
-  put("sim_self_penetration", v.self_penetration, {n});
-  fresh("sim_reason");
-  ok = ok && PutStrings(file, "sim_reason", v.reason);
-  fresh("caption");
-  ok = ok && PutStrings(file, "caption", v.caption);
-  ok = ok && H5LTset_attribute_string(file, "/", "sim_params", v.params.c_str()) >= 0;
-  ok = ok && H5LTset_attribute_string(file, "/", "sim_directions", "+x,-x,+y,-y,+z,-z") >= 0;
-  ok = H5Fclose(file) >= 0 && ok;
+  Writer out{file};
+  out.Put("sim_success", v.success, {n});
+  out.Put("sim_part_aligned", v.part_aligned, {n});
+  out.Put("sim_held", v.held, {n, 6});
+  out.Put("sim_translation", v.translation, {n, 6});
+  out.Put("sim_rotation_deg", v.rotation_deg, {n, 6});
+  out.Put("sim_penetration", v.penetration, {n});
+  out.Put("sim_self_penetration", v.self_penetration, {n});
+  out.Replace("sim_reason");
+  out.ok = out.ok && PutStrings(file, "sim_reason", v.reason);
+  out.Replace("caption");
+  out.ok = out.ok && PutStrings(file, "caption", v.caption);
+  out.Attribute("sim_params", v.params);
+  out.Attribute("sim_directions", "+x,-x,+y,-y,+z,-z");
+  const bool ok = H5Fclose(file) >= 0 && out.ok;
   if (!ok) {
     std::remove(tmp.c_str());
     return Error{path + ": writing the validation results failed"};
