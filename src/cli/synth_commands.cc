@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "cli/progress.h"
 #include "object/repair.h"
 #include "parts/prepare.h"
 #include "synth/contact_sheet.h"
@@ -21,11 +22,7 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
   auto object = LoadClosedObject(source);
   if (!object) return object.error();
   const LabeledMesh& closed = object.value();
-  auto progress = [&](int done, int total) {
-    const int width = 30, filled = total > 0 ? width * std::min(done, total) / total : width;
-    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-              << done << "/" << total << " grasps" << std::flush;
-  };
+  auto progress = [](int done, int total) { ShowProgress(done, total, "grasps"); };
   auto result = Synthesize(hand, closed, options, progress);
   std::cerr << "\n";
   if (!result) return Error{source + ": " + result.error().message};

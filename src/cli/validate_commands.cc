@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 #include "cli/hand_commands.h"
+#include "cli/progress.h"
 #include "hand/hand_loader.h"
 #include "hand/kinematics.h"
 #include "object/mesh_sdf.h"
@@ -78,9 +79,7 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
                                 squeeze = row(set->squeeze, i);
       outcomes[i] = scene->Run(pre.data(), grasp.data(), squeeze.data(), target, workers.local());
     });
-    const int width = 30, filled = width * last / std::max(1, n);
-    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-              << last << "/" << n << " grasps" << std::flush;
+    ShowProgress(last, n, "grasps");
   }
   std::cerr << "\n";
   const double seconds =
