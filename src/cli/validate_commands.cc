@@ -222,7 +222,7 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
   const std::vector<double> rest = hand->RestJoints();
   KinematicsData data(*hand, 1);
   const int k = static_cast<int>(result.contacts.size());
-  std::vector<double> x(3 * k), n(3 * k);
+  std::vector<double> x(3 * k);
   int line_no = 1;
   while (std::getline(in, line)) {
     ++line_no;
@@ -255,26 +255,20 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
     double largest = 1e-9;
     for (int j = 0; j < hand->nq(); ++j)
       largest = std::max(largest, std::abs(g.grasp[7 + j] - rest[j]));
-    g.pregrasp = g.grasp;
+    g.pregrasp = OpenedPose(*hand, g.grasp, 0.5, 0.02);
     g.squeeze = g.grasp;
     for (int j = 0; j < hand->nq(); ++j) {
       const double q = g.grasp[7 + j];
-      g.pregrasp[7 + j] = q + 0.5 * (rest[j] - q);
       g.squeeze[7 + j] = std::clamp(q + 0.1 * (q - rest[j]) / largest, hand->joints[j].lower,
                                     hand->joints[j].upper);
     }
     ForwardKinematics(*hand, g.grasp.data(), 0, 1, data);
-    ContactFrames(*hand, data, 0, result.contacts.data(), k, x.data(), n.data(), nullptr);
-    Vec3 palm_normal = Vec3::Zero();
+    ContactFrames(*hand, data, 0, result.contacts.data(), k, x.data(), nullptr, nullptr);
     for (int c = 0; c < k; ++c) {
       const SurfaceHit hit = exact.Query(Vec3(&x[3 * c]));
       g.contact_points.emplace_back(&x[3 * c]);
       g.contact_parts.push_back(hit.face >= 0 ? object->face_labels[hit.face] : -1);
       g.contact_forces.push_back(0);
-      if (hand->contacts[result.contacts[c]].link == 0) palm_normal += Vec3(&n[3 * c]);
-    }
-    if (palm_normal.norm() > 1e-9) {
-      for (int a = 0; a < 3; ++a) g.pregrasp[a] -= 0.02 * palm_normal.normalized()[a];
     }
     g.attempt = static_cast<int>(result.grasps.size());
     result.grasps.push_back(std::move(g));

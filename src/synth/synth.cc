@@ -30,13 +30,12 @@ HandFrame FrameOf(const HandModel& hand, const std::vector<double>& q) {
   const double identity[4] = {1, 0, 0, 0};
   const std::vector<double> row = PoseRow(hand, Vec3::Zero(), identity, q);
   ForwardKinematics(hand, row.data(), 0, 1, data);
-  Vec3 normal = Vec3::Zero(), palm = Vec3::Zero(), tips = Vec3::Zero();
+  Vec3 palm = Vec3::Zero(), tips = Vec3::Zero();
   int palms = 0, fingers = 0;
   for (int c : hand.wrap) {
-    double x[3], n[3];
-    ContactFrames(hand, data, 0, &c, 1, x, n, nullptr);
+    double x[3];
+    ContactFrames(hand, data, 0, &c, 1, x, nullptr, nullptr);
     if (hand.contacts[c].link == 0) {
-      normal += Vec3(n);
       palm += Vec3(x);
       ++palms;
     } else {
@@ -44,10 +43,8 @@ HandFrame FrameOf(const HandModel& hand, const std::vector<double>& q) {
       ++fingers;
     }
   }
-  if (palms > 0 && normal.norm() > 1e-9) {
-    frame.palm_normal = normal.normalized();
-    frame.palm = palm / palms;
-  }
+  frame.palm_normal = PalmNormal(hand);
+  if (palms > 0) frame.palm = palm / palms;
   if (fingers > 0) {
     const Vec3 u = tips / fingers - frame.palm;
     const Vec3 v = u - frame.palm_normal * frame.palm_normal.dot(u);
@@ -196,7 +193,6 @@ struct FilterContext {
   const EnergyObject& eo;
   int part;
   const std::vector<int>& contacts;
-  HandFrame rest_frame;            ///< for the pregrasp back-off
   const std::vector<Vec3>& dense;  ///< object surface samples of the exact penetration check
 };
 
@@ -289,14 +285,9 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
   }
   // pregrasp: fingers opened towards the rest pose and the palm backed off along its normal;
   // the first clear candidate (a hook around a handle must open before it backs off)
-  const Mat3 R = Eigen::Quaterniond(x[3], x[4], x[5], x[6]).toRotationMatrix();
-  const Vec3 normal = R * f.rest_frame.palm_normal;
-  const std::vector<double> rest = hand.RestJoints();
   const double candidates[][2] = {{0.5, 0.02}, {1.0, 0.02}, {1.0, 0.01}, {0.5, 0.01}, {1.0, 0.0}};
   for (const auto& [open, back] : candidates) {
-    g.pregrasp = g.grasp;
-    for (int a = 0; a < 3; ++a) g.pregrasp[a] -= back * normal[a];
-    for (int j = 0; j < hand.nq(); ++j) g.pregrasp[7 + j] += open * (rest[j] - x[7 + j]);
+    g.pregrasp = OpenedPose(hand, g.grasp, open, back);
     ForwardKinematics(hand, g.pregrasp.data(), 0, 1, w.data);
     if (PenetrationDepth(hand, f, w.data) <= 0) return out;
   }
@@ -310,6 +301,25 @@ const char* ModeName(GraspMode mode) { return mode == GraspMode::kWrap ? "wrap" 
 
 const std::vector<int>& ModeContacts(const HandModel& hand, GraspMode mode) {
   return mode == GraspMode::kWrap ? hand.wrap : hand.pinch;
+}
+
+Vec3 PalmNormal(const HandModel& hand) {
+  Vec3 normal = Vec3::Zero();
+  for (int c : hand.wrap) {
+    if (hand.contacts[c].link == 0) normal += hand.contacts[c].n_L;
+  }
+  return normal.norm() > 1e-9 ? Vec3(normal.normalized()) : Vec3(-Vec3::UnitY());
+}
+
+std::vector<double> OpenedPose(const HandModel& hand, const std::vector<double>& pose, double open,
+                               double back) {
+  std::vector<double> out = pose;
+  const Mat3 R = Eigen::Quaterniond(pose[3], pose[4], pose[5], pose[6]).toRotationMatrix();
+  const Vec3 normal = R * PalmNormal(hand);
+  for (int a = 0; a < 3; ++a) out[a] -= back * normal[a];
+  const std::vector<double> rest = hand.RestJoints();
+  for (int j = 0; j < hand.nq(); ++j) out[7 + j] += open * (rest[j] - pose[7 + j]);
+  return out;
 }
 
 HandModel CoarseSurface(const HandModel& hand, int stride) {
@@ -384,8 +394,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
     w.delta.resize(dof);
     return w;
   });
-  const FilterContext filter{
-      object, exact, eo, part, result.contacts, FrameOf(hand, hand.RestJoints()), dense.points};
+  const FilterContext filter{object, exact, eo, part, result.contacts, dense.points};
   const HandModel optimised = CoarseSurface(hand, options.surface_stride);
   SynthSummary& summary = result.summary;
   summary.setup_seconds =

@@ -75,6 +75,15 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
                                  const SynthOptions& options,
                                  const std::function<void(int, int)>& progress = {});
 
+/// The palm normal (towards what the hand grasps) in the root frame: the mean normal of the wrap
+/// set's palm (root-link) contacts; -y when there are none.
+Vec3 PalmNormal(const HandModel& hand);
+
+/// `pose` with its joints moved `open` (0..1) of the way to the rest pose and its root backed
+/// `back` metres along the palm normal: how pregrasps are made.
+std::vector<double> OpenedPose(const HandModel& hand, const std::vector<double>& pose, double open,
+                               double back);
+
 /// The hand with every `stride`-th surface sample of each link: what the optimiser's penetration
 /// and self-collision terms see (SynthOptions::surface_stride).
 HandModel CoarseSurface(const HandModel& hand, int stride);
