@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "hand/hand_loader.h"
+#include "object/convex.h"
 #include "parts/prepare.h"
 #include "sim/sim.h"
 #include "synth/synth.h"
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
     options.mode = t.mode;
     options.count = count;
     const SynthResult grasps = Synthesize(hand, object, options).value();
-    const std::vector<TriMesh> pieces = CollisionPieces(t.object, object.mesh).value();
+    const std::vector<TriMesh> pieces = ShellPieces(object.mesh);
     SimParams fast, plain;
     plain.early_exit = false;
     plain.reuse_closing = false;

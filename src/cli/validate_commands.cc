@@ -18,6 +18,7 @@
 #include "cli/progress.h"
 #include "hand/hand_loader.h"
 #include "hand/kinematics.h"
+#include "object/convex.h"
 #include "object/mesh_sdf.h"
 #include "parts/prepare.h"
 #include "synth/grasp_file.h"
@@ -56,9 +57,7 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
   if (target < 0) {
     return Error{source + ": no part named \"" + set->part + "\" (the grasp file's target part)"};
   }
-  auto pieces = CollisionPieces(source, object->mesh);
-  if (!pieces) return Error{source + ": " + pieces.error().message};
-  auto scene = SimScene::Build(*hand, *object, *pieces, request.params);
+  auto scene = SimScene::Build(*hand, *object, ShellPieces(object->mesh), request.params);
   if (!scene) return scene.error();
 
   const int n = set->count, ps = hand->pose_size();

@@ -4,17 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <iomanip>
 #include <set>
 #include <sstream>
 
 #include "hand/mjcf.h"
 #include "object/convex.h"
-#include "object/mesh_io.h"
 
 namespace dexvlg {
-namespace fs = std::filesystem;
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
@@ -526,13 +523,6 @@ std::string Caption(const HandModel& hand, const std::string& part, const std::s
   }
   if (list.empty()) list = "no fingers";
   return "Grasp the " + part + " of the " + object + " object, with contacts on " + list;
-}
-
-Expected<std::vector<TriMesh>> CollisionPieces(const std::string& source, const TriMesh& closed) {
-  (void)source;
-  std::vector<TriMesh> pieces = ShellPieces(closed);
-  if (pieces.empty()) return Error{source + ": no collision pieces could be made"};
-  return pieces;
 }
 
 }  // namespace dexvlg

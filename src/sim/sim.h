@@ -30,7 +30,7 @@ struct SimParams {
   double force_time = 2.0;         ///< s per direction
   double max_translation = 0.05;   ///< m: fail at or beyond
   double max_rotation_deg = 15;    ///< degrees: fail at or beyond
-  double max_penetration = 0.003;  ///< m, hand-object (MuJoCo contacts after the squeeze)
+  double max_penetration = 0.003;  ///< m, hand-object (MuJoCo contacts at the grasp)
   double max_self_penetration = 0.003;  ///< m, hand-hand
   double box_cell = 0.02;      ///< m: hand boxes are tiled into cells this size (0: not tiled)
   double kp = 5.0;             ///< joint position gain (N m / rad)
@@ -57,7 +57,7 @@ struct SimOutcome {
   std::string reason;                   ///< "" on success, else the first failed check
   std::array<int, kDirections> held{};  ///< 1 held, 0 failed, -1 not run
   std::array<double, kDirections> translation{}, rotation_deg{};  ///< at the end (or failure)
-  double penetration = 0, self_penetration = 0;  ///< m, deepest MuJoCo contact after squeeze
+  double penetration = 0, self_penetration = 0;  ///< m, deepest MuJoCo contact at the grasp
   bool part_aligned = false;       ///< every hand-object contact is nearest the target part
   std::vector<int> contact_links;  ///< hand links touching the object after the squeeze
   std::string caption;             ///< "Grasp the {part} of the {object} object, with ..."
@@ -90,7 +90,7 @@ class SimScene {
   /// Runs the protocol for one grasp (pose rows of the hand in the object frame).
   SimOutcome Run(const double* pregrasp, const double* grasp, const double* squeeze,
                  int target_part, SimWorker& worker) const;
-  /// Runs only the force phase with the hand parked `away` metres above the object: how far an
+  /// Runs only the force phase with the hand parked far from the object: how far an
   /// unheld object moves in each direction (the protocol's force really acts).
   std::array<double, kDirections> UnheldTranslation(SimWorker& worker) const;
 
@@ -117,9 +117,5 @@ std::string FingerOfLink(const HandModel& hand, int link);
 /// "Grasp the {part} of the {object} object, with contacts on {fingers}".
 std::string Caption(const HandModel& hand, const std::string& part, const std::string& object,
                     const std::vector<int>& contact_links);
-
-/// Collision pieces of an object source: a prepared folder's collision/, a mesh's own
-/// collision/ folder, else HACD pieces of `closed`.
-Expected<std::vector<TriMesh>> CollisionPieces(const std::string& source, const TriMesh& closed);
 
 }  // namespace dexvlg

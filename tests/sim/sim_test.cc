@@ -6,6 +6,7 @@
 #include <map>
 
 #include "hand/hand_loader.h"
+#include "object/convex.h"
 #include "parts/prepare.h"
 #include "synth/synth.h"
 
@@ -25,7 +26,7 @@ const Fixture& Prepared(const std::string& name, const std::string& part) {
   if (it == cache.end()) {
     Fixture f;
     f.object = LoadClosedObject(name).value();
-    f.pieces = CollisionPieces(name, f.object.mesh).value();
+    f.pieces = ShellPieces(f.object.mesh);
     SynthOptions options;
     options.part = part;
     options.count = 4;
@@ -154,7 +155,7 @@ TEST(SimTest, SomeSynthesisedBoxGraspsHoldInAllSixDirections) {
   options.count = 16;
   options.batch = 32;
   const SynthResult r = Synthesize(DefaultHand(), box, options).value();
-  const std::vector<TriMesh> pieces = CollisionPieces("box", box.mesh).value();
+  const std::vector<TriMesh> pieces = ShellPieces(box.mesh);
   auto scene = SimScene::Build(DefaultHand(), box, pieces, SimParams{});
   ASSERT_TRUE(scene.ok());
   SimWorker w = scene->MakeWorker();
