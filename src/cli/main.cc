@@ -212,6 +212,17 @@ int main(int argc, char** argv) {
                        "Hand spec or MJCF (default: the one recorded in the file)");
   validate->add_option("--kp", validate_request.params.kp, "Joint position gain (N m/rad)")
       ->capture_default_str();
+  validate
+      ->add_option("--impratio", validate_request.params.impratio,
+                   "Frictional-to-normal impedance ratio of MuJoCo's contact solver")
+      ->capture_default_str();
+  validate
+      ->add_option("--noslip", validate_request.params.noslip_iterations,
+                   "No-slip solver iterations (0: off)")
+      ->capture_default_str();
+  validate->add_flag("!--free-closing", validate_request.params.hold_object_while_closing,
+                     "Leave the object free while the hand closes (default: pinned until the "
+                     "force phase)");
   validate->add_flag("--table", validate_request.params.table,
                      "Table-top lift variant: a table under the object, gravity on, force +z");
   validate->add_flag("!--no-early-exit", validate_request.params.early_exit,

@@ -111,14 +111,15 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
   const SimParams& p = request.params;
   std::ostringstream params;
   params << "object_mass=" << p.object_mass << ",friction=" << p.friction
-         << ",torsional=" << p.torsional << ",timestep=" << p.timestep
+         << ",torsional=" << p.torsional << ",impratio=" << p.impratio
+         << ",noslip_iterations=" << p.noslip_iterations << ",timestep=" << p.timestep
          << ",force_per_kg=" << p.force_per_kg << ",approach_time=" << p.approach_time
          << ",squeeze_time=" << p.squeeze_time << ",force_time=" << p.force_time
          << ",max_translation=" << p.max_translation << ",max_rotation_deg=" << p.max_rotation_deg
          << ",max_penetration=" << p.max_penetration
          << ",max_self_penetration=" << p.max_self_penetration << ",kp=" << p.kp
          << ",joint_damping=" << p.joint_damping << ",early_exit=" << p.early_exit
-         << ",table=" << p.table;
+         << ",hold_object_while_closing=" << p.hold_object_while_closing << ",table=" << p.table;
   v.params = params.str();
   if (Status s = WriteValidation(request.grasps, v); !s) return s;
 
@@ -250,7 +251,9 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
     }
     for (int a = 3; a < 7; ++a) g.grasp[a] /= qn;
     for (int j = 0; j < hand->nq(); ++j) g.grasp.push_back(values[column[j]]);
-    // pregrasp: halfway open, palm 2 cm back; squeeze: the closing motion continued
+    // pregrasp: halfway open, palm 2 cm back; squeeze: the closing motion continued by the
+    // synthesis' squeeze angle
+    const double squeeze = SynthOptions{}.squeeze_angle;
     double largest = 1e-9;
     for (int j = 0; j < hand->nq(); ++j)
       largest = std::max(largest, std::abs(g.grasp[7 + j] - rest[j]));
@@ -258,7 +261,7 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
     g.squeeze = g.grasp;
     for (int j = 0; j < hand->nq(); ++j) {
       const double q = g.grasp[7 + j];
-      g.squeeze[7 + j] = std::clamp(q + 0.1 * (q - rest[j]) / largest, hand->joints[j].lower,
+      g.squeeze[7 + j] = std::clamp(q + squeeze * (q - rest[j]) / largest, hand->joints[j].lower,
                                     hand->joints[j].upper);
     }
     ForwardKinematics(*hand, g.grasp.data(), 0, 1, data);

@@ -88,7 +88,8 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
     << "  <compiler angle=\"radian\" inertiafromgeom=\"auto\" boundmass=\"0.001\" "
        "boundinertia=\"1e-7\"/>\n"
     << "  <option timestep=\"" << p.timestep << "\" gravity=\"0 0 " << (p.table ? -9.81 : 0.0)
-    << "\" cone=\"elliptic\" impratio=\"1\"/>\n"
+    << "\" cone=\"elliptic\" impratio=\"" << p.impratio << "\" noslip_iterations=\""
+    << p.noslip_iterations << "\"/>\n"
     << "  <size njmax=\"2000\" nconmax=\"500\"/>\n"
     << "  <default>\n"
     << "    <joint damping=\"" << p.joint_damping << "\" armature=\"0.001\"/>\n"

@@ -23,6 +23,8 @@ struct SimParams {
   double object_mass = 0.1;        ///< kg
   double friction = 0.6;           ///< tangential
   double torsional = 0.02;         ///< torsional friction (condim 4, elliptic cones)
+  double impratio = 10;            ///< frictional-to-normal impedance ratio (stiff friction)
+  int noslip_iterations = 2;       ///< MuJoCo's no-slip post-solver passes (0: off)
   double timestep = 0.004;         ///< s
   double force_per_kg = 10;        ///< external force = force_per_kg x mass (N), replaces gravity
   double approach_time = 0.3;      ///< s, pregrasp -> grasp

@@ -34,7 +34,8 @@ struct SynthOptions {
   double max_self_penetration = 0.003;  ///< m
   double max_contact_distance = 0.005;  ///< m, every mode contact from the surface
   double max_residual = 0.5;            ///< LP force-closure residual P
-  double squeeze_angle = 0.1;  ///< rad: each contact's finger closes this far for the squeeze
+  double squeeze_angle = 0.5;  ///< rad: each contact's finger closes this far for the squeeze
+                               ///< (0.1 held 13% of grasps in MuJoCo, 0.5: 71%; docs/sim.md)
 };
 
 /// One accepted grasp: pose rows [t, quat wxyz, q] in the object frame.

@@ -5,13 +5,18 @@
 #include <iostream>
 #include <map>
 
+#include "core/rotation.h"
+#include "core/tri_mesh.h"
 #include "hand/hand_loader.h"
+#include "hand/kinematics.h"
 #include "object/convex.h"
 #include "parts/prepare.h"
 #include "synth/synth.h"
 
 namespace dexvlg {
 namespace {
+
+constexpr double kPi = 3.14159265358979323846;
 
 struct Fixture {
   LabeledMesh object;
@@ -176,6 +181,110 @@ TEST(SimTest, SomeSynthesisedBoxGraspsHoldInAllSixDirections) {
   }
   std::cout << "[note] " << held << " of " << r.grasps.size() << " box lid wraps hold\n";
   EXPECT_GE(held, 2);
+}
+
+/// Small damped least-squares IK: moves the listed contact candidates of `hand` onto `targets`
+/// with their outward normals along `normals`, from `pose` (root and joints free, joints kept
+/// within their limits; the root too unless `fixed_root`). Returns the largest position error (m).
+double SolveContacts(const HandModel& hand, const std::vector<int>& contacts,
+                     const std::vector<Vec3>& targets, const std::vector<Vec3>& normals,
+                     bool fixed_root, std::vector<double>* pose) {
+  const int n = static_cast<int>(contacts.size()), dof = hand.dof();
+  KinematicsData data(hand, 1);
+  auto residual = [&](const std::vector<double>& x, Eigen::VectorXd* r) {
+    ForwardKinematics(hand, x.data(), 0, 1, data);
+    std::vector<double> p(3 * n), nn(3 * n);
+    ContactFrames(hand, data, 0, contacts.data(), n, p.data(), nn.data(), nullptr);
+    r->resize(6 * n);
+    for (int i = 0; i < n; ++i) {
+      for (int a = 0; a < 3; ++a) {
+        (*r)[3 * i + a] = p[3 * i + a] - targets[i][a];
+        (*r)[3 * n + 3 * i + a] = 0.02 * (nn[3 * i + a] - normals[i][a]);  // 1 rad ~ 2 cm
+      }
+    }
+  };
+  auto step = [&](const std::vector<double>& x, const Eigen::VectorXd& d) {
+    std::vector<double> y = x;
+    for (int a = 0; a < 3; ++a) y[a] += d[a];
+    const Mat3 R = ExpSO3(Vec3(d[3], d[4], d[5])) * QuatToMatrix(&x[3]);
+    MatrixToQuat(R, &y[3]);
+    for (int j = 0; j < hand.nq(); ++j) {
+      y[7 + j] = std::clamp(x[7 + j] + d[6 + j], hand.joints[j].lower, hand.joints[j].upper);
+    }
+    return y;
+  };
+  Eigen::VectorXd r, r2;
+  for (int it = 0; it < 200; ++it) {
+    residual(*pose, &r);
+    Eigen::MatrixXd J(6 * n, dof);  // central differences through the pose update
+    for (int c = 0; c < dof; ++c) {
+      Eigen::VectorXd d = Eigen::VectorXd::Zero(dof);
+      d[c] = 1e-6;
+      residual(step(*pose, d), &r2);
+      Eigen::VectorXd back;
+      residual(step(*pose, -d), &back);
+      J.col(c) = (r2 - back) / 2e-6;
+    }
+    if (fixed_root) J.leftCols(6).setZero();
+    const Eigen::MatrixXd A = J.transpose() * J + 1e-4 * Eigen::MatrixXd::Identity(dof, dof);
+    const Eigen::VectorXd d = -A.ldlt().solve(J.transpose() * r);
+    *pose = step(*pose, d.cwiseMax(-0.05).cwiseMin(0.05));
+  }
+  residual(*pose, &r);
+  double worst = 0;
+  for (int i = 0; i < n; ++i) worst = std::max(worst, r.segment(3 * i, 3).norm());
+  return worst;
+}
+
+TEST(SimTest, AHandBuiltOpposingBoxGraspHolds) {
+  // a 6 x 4 x 6 cm box; the thumb on the -y face, index and middle fingertips opposite on +y
+  const HandModel& hand = DefaultHand();
+  LabeledMesh box{"block", Box(Vec3(-0.03, -0.02, 0), Vec3(0.03, 0.02, 0.06)), {}, {"body"}};
+  box.face_labels.assign(box.mesh.faces.size(), 0);
+  const std::vector<int> tips(hand.pinch.begin(), hand.pinch.begin() + 3);  // thumb, index, middle
+  const double in = 0.0005;  // targets half a millimetre inside the faces
+  const std::vector<Vec3> targets = {
+      {0, -0.02 + in, 0.035}, {0.011, 0.02 - in, 0.035}, {-0.011, 0.02 - in, 0.035}};
+  const std::vector<Vec3> normals = {Vec3::UnitY(), -Vec3::UnitY(), -Vec3::UnitY()};
+  // start: palm facing down over the box, several turns about z; keep the best solution
+  const Vec3 palm = PalmNormal(hand);
+  std::vector<double> best;
+  double best_err = 1e9;
+  for (int turn = 0; turn < 8; ++turn) {
+    const Mat3 R = ExpSO3(Vec3(0, 0, turn * kPi / 4)) *
+                   Eigen::Quaterniond::FromTwoVectors(palm, -Vec3::UnitZ()).toRotationMatrix();
+    double quat[4];
+    MatrixToQuat(R, quat);
+    std::vector<double> pose = PoseRow(hand, Vec3(0, 0, 0.12), quat, hand.RestJoints());
+    const double err = SolveContacts(hand, tips, targets, normals, false, &pose);
+    if (err < best_err) best_err = err, best = pose;
+  }
+  ASSERT_LT(best_err, 0.002) << "the IK reaches the three contact targets";
+  Grasp g;
+  g.grasp = best;
+  g.pregrasp = OpenedPose(hand, g.grasp, 0.5, 0.02);
+  // squeeze: the three targets 5 mm further into the box
+  std::vector<Vec3> deeper = targets;
+  for (size_t i = 0; i < deeper.size(); ++i) deeper[i] += 0.005 * normals[i];
+  g.squeeze = g.grasp;
+  SolveContacts(hand, tips, deeper, normals, true, &g.squeeze);  // the root stays
+  auto scene = SimScene::Build(hand, box, {box.mesh}, SimParams{});
+  ASSERT_TRUE(scene.ok()) << scene.error().message;
+  SimWorker w = scene->MakeWorker();
+  const SimOutcome out = scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, w);
+  EXPECT_TRUE(out.success) << out.reason;
+  for (int d = 0; d < kDirections; ++d) {
+    EXPECT_EQ(out.held[d], 1) << DirectionName(d);
+    EXPECT_LT(out.translation[d], 0.05) << DirectionName(d);
+  }
+  EXPECT_LT(out.penetration, 0.003);
+  EXPECT_NE(out.caption.find("thumb"), std::string::npos) << out.caption;
+  EXPECT_NE(out.caption.find("index finger"), std::string::npos) << out.caption;
+  // the same hand 10 cm away along +y holds nothing
+  for (std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) (*pose)[1] += 0.10;
+  const SimOutcome away = scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, w);
+  EXPECT_FALSE(away.success);
+  EXPECT_EQ(away.reason, "no contact");
 }
 
 TEST(SimTest, CaptionsNameThePartObjectAndFingers) {
