@@ -22,6 +22,8 @@ packages=(
   libbullet-extras-dev     # HACD convex decomposition
   libhdf5-dev              # grasp files and datasets (HDF5, read with h5py)
   coinor-libclp-dev        # reference LP solver for the force-closure tests
+  libopenmpi-dev openmpi-bin  # generate's scale-out (mpirun -np N dexvlg generate ...)
+  python3-h5py             # the dataset's Python reader example, run by the tests
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/dataset_commands.h"
 #include "cli/demo.h"
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
@@ -246,9 +247,94 @@ int main(int argc, char** argv) {
                      "JSON {\"their joint name\": \"our joint name\"} for the header");
   import->add_option("--out", import_request.out, "Grasp file to write (.h5)")->required();
 
+  // dexvlg generate ...
+  dexvlg::cli::GenerateRequest generate_request;
+  auto* generate = app.add_subcommand(
+      "generate",
+      "Make a dataset: for every object and part, synthesise, validate and caption grasps, "
+      "render table-top RGB-D scenes and store one HDF5 shard per object (resumable; "
+      "`mpirun -np N dexvlg generate ...` shares the objects across ranks; docs/dataset.md)");
+  generate
+      ->add_option("--objects", generate_request.objects,
+                   "Objects: a folder of object folders or mesh files, a text file with one "
+                   "source per line, or a comma-separated list (procedural names allowed)")
+      ->required();
+  generate->add_option("--out", generate_request.options.out, "Dataset folder")->required();
+  generate->add_option("--hand", generate_request.options.hand,
+                       "Hand spec or MJCF; default: built-in");
+  generate
+      ->add_option("--count", generate_request.options.count,
+                   "Synthesised grasps per part and mode (all are validated)")
+      ->capture_default_str();
+  generate
+      ->add_option("--attempts", generate_request.options.attempts,
+                   "Synthesis attempts per part and mode (0: 16 x count)")
+      ->capture_default_str();
+  generate->add_option("--modes", generate_request.options.modes, "Grasp modes")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->delimiter(',')
+      ->capture_default_str();
+  generate
+      ->add_option("--scenes", generate_request.options.scenes, "Resting poses (scenes) per object")
+      ->capture_default_str();
+  generate->add_option("--views", generate_request.options.scene.cameras, "Cameras per scene")
+      ->capture_default_str();
+  generate
+      ->add_option("--points", generate_request.options.scene.points,
+                   "Points per view after downsampling")
+      ->capture_default_str();
+  generate
+      ->add_option("--image-scale", generate_request.image_scale,
+                   "Camera resolution scale (1: 1280 x 720, the D415's depth resolution)")
+      ->capture_default_str();
+  generate->add_option("--seed", generate_request.options.seed, "Seed")->capture_default_str();
+  generate->add_flag("!--no-pictures", generate_request.options.pictures,
+                     "Skip the per-object scene pictures (dataset/pictures)");
+
+  // dexvlg dataset info|verify|export
+  auto* dataset_cmd = app.add_subcommand("dataset", "Inspect, check and export a dataset");
+  dataset_cmd->require_subcommand(1);
+  std::string dataset_path, export_out, export_format = "csv";
+  auto* dataset_info = dataset_cmd->add_subcommand("info", "Counts per object and totals");
+  dataset_info->add_option("DATASET", dataset_path, "Dataset folder")->required();
+  auto* dataset_verify = dataset_cmd->add_subcommand(
+      "verify", "Integrity check of every shard and the index (exit 1 on any problem)");
+  dataset_verify->add_option("DATASET", dataset_path, "Dataset folder")->required();
+  auto* dataset_export = dataset_cmd->add_subcommand(
+      "export", "Write point clouds as PLY and grasps as CSV or JSON rows");
+  dataset_export->add_option("DATASET", dataset_path, "Dataset folder")->required();
+  dataset_export->add_option("--out", export_out, "Output folder")->required();
+  dataset_export->add_option("--format", export_format, "Grasp rows format")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   try {
+    if (*generate) {
+      auto failed = dexvlg::cli::RunGenerate(generate_request, std::cout);
+      if (!failed) return Fail(failed.error());
+      return *failed == 0 ? 0 : kExitInputError;
+    }
+    if (*dataset_info) {
+      if (dexvlg::Status s = dexvlg::cli::RunDatasetInfo(dataset_path, std::cout); !s) {
+        return Fail(s.error());
+      }
+      return 0;
+    }
+    if (*dataset_verify) {
+      auto problems = dexvlg::cli::RunDatasetVerify(dataset_path, std::cout);
+      if (!problems) return Fail(problems.error());
+      return *problems == 0 ? 0 : kExitInputError;
+    }
+    if (*dataset_export) {
+      if (dexvlg::Status s =
+              dexvlg::cli::RunDatasetExport(dataset_path, export_out, export_format, std::cout);
+          !s) {
+        return Fail(s.error());
+      }
+      return 0;
+    }
     if (*demo) {
       auto hand = dexvlg::cli::ResolveHand(demo_hand);
       if (!hand) return Fail(hand.error());

@@ -38,6 +38,30 @@ struct ColoredMesh {
   std::vector<Vec3> face_colors;
 };
 
+/// One RGB-D view: colour (the meshes' face colours, lit by a soft head light), depth along the
+/// optical axis and what each pixel hit.
+struct RgbdFrame {
+  Image color;
+  std::vector<float> depth;  ///< metres along the camera's forward axis; 0 where nothing is hit
+  std::vector<int> mesh;     ///< index into the rendered meshes, -1 for a miss
+  std::vector<int> face;     ///< face of that mesh, -1 for a miss
+};
+
+/// Focal length in pixels of `camera` (square pixels, principal point at the image centre).
+double FocalPixels(const Camera& camera);
+
+/// Ray casts RGB-D views of the meshes: one frame per camera (the structure is built once).
+std::vector<RgbdFrame> RenderRgbd(const std::vector<ColoredMesh>& meshes,
+                                  const std::vector<Camera>& cameras,
+                                  const Vec3& background = Vec3(1, 1, 1));
+
+/// Reads an 8-bit PNG (grey, RGB or with alpha: dropped); errors name the file.
+Expected<Image> ReadPng(const std::string& path);
+
+/// Face colours of a mesh: its texture sampled at each face's UV centroid, else the mean of its
+/// vertex colours, else `fallback`. A texture that cannot be read gives the fallback too.
+std::vector<Vec3> MeshFaceColors(const TriMesh& mesh, const Vec3& fallback);
+
 /// Ray casts the meshes (Embree) with a head light and Lambert shading; misses get `background`.
 Image Render(const std::vector<ColoredMesh>& meshes, const Camera& camera,
              const Vec3& background = Vec3(1, 1, 1));

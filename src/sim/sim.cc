@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -476,6 +477,88 @@ std::array<double, kDirections> SimScene::UnheldTranslation(SimWorker& w) const 
     moved[dir] = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
   }
   return moved;
+}
+
+Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
+                                              const std::vector<TriMesh>& pieces, int count,
+                                              unsigned seed, const SimParams& params) {
+  if (pieces.empty()) return Error{object.name + ": no collision pieces to drop"};
+  Vec3 com;
+  Mat3 I;
+  MassProperties(object.mesh, params.object_mass, &com, &I);
+  std::ostringstream x;
+  x << std::setprecision(17) << "<mujoco model=\"dexvlg_drop\">\n"
+    << "  <option timestep=\"0.002\" gravity=\"0 0 -9.81\" cone=\"elliptic\"/>\n"
+    << "  <default><geom condim=\"4\" friction=\"" << params.friction << " " << params.torsional
+    << " 0.0001\"/></default>\n  <asset>\n";
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    x << "    <mesh name=\"piece_" << i << "\" vertex=\"" << Vertices(pieces[i].vertices)
+      << "\"/>\n";
+  }
+  x << "  </asset>\n  <worldbody>\n    <geom name=\"table\" type=\"plane\" size=\"1 1 0.01\"/>\n"
+    << "    <body name=\"" << kObjectBody << "\">\n      <freejoint/>\n"
+    << "      <inertial pos=\"" << Vec(com) << "\" mass=\"" << params.object_mass
+    << "\" fullinertia=\"" << I(0, 0) << " " << I(1, 1) << " " << I(2, 2) << " " << I(0, 1) << " "
+    << I(0, 2) << " " << I(1, 2) << "\"/>\n";
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    x << "      <geom type=\"mesh\" mesh=\"piece_" << i << "\" density=\"0\"/>\n";
+  }
+  x << "    </body>\n  </worldbody>\n</mujoco>\n";
+  auto model = LoadMjcfText(x.str(), object.name + " drop scene");
+  if (!model) return model.error();
+  std::unique_ptr<mjModel, void (*)(mjModel*)> m(model->release(), mj_deleteModel);
+  std::unique_ptr<mjData, void (*)(mjData*)> d(mj_makeData(m.get()), mj_deleteData);
+  Vec3 lo, hi;
+  object.mesh.Bounds(&lo, &hi);
+  const double radius = 0.5 * (hi - lo).norm();
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal(0, 1);
+  struct Found {
+    Placement placement;
+    Vec3 up;  // the table normal in the object frame
+    int hits = 0;
+  };
+  std::vector<Found> found;
+  const int drops = std::max(4, 3 * count);
+  for (int drop = 0; drop < drops; ++drop) {
+    mj_resetData(m.get(), d.get());
+    Eigen::Quaterniond q(normal(rng), normal(rng), normal(rng), normal(rng));
+    q.normalize();
+    // the object's centre of bounds above the table by its radius plus 1 cm
+    const Vec3 start = Vec3(0, 0, radius + 0.01) - q.toRotationMatrix() * (0.5 * (lo + hi));
+    for (int a = 0; a < 3; ++a) d->qpos[a] = start[a];
+    d->qpos[3] = q.w(), d->qpos[4] = q.x(), d->qpos[5] = q.y(), d->qpos[6] = q.z();
+    for (int s = 0; s < 1500; ++s) mj_step(m.get(), d.get());  // 3 s: falls, tips, settles
+    double speed = 0;
+    for (int a = 0; a < 6; ++a) speed = std::max(speed, std::abs(d->qvel[a]));
+    if (speed > 0.05) continue;  // still rolling (a cylinder on its side): not a resting pose
+    const Eigen::Quaterniond r(d->qpos[3], d->qpos[4], d->qpos[5], d->qpos[6]);
+    Placement p;
+    p.R = r.normalized().toRotationMatrix();
+    p.t = Vec3(0, 0, d->qpos[2]);
+    // centred over the origin: the object's bounds centre at x = y = 0
+    const Vec3 centre = p.R * (0.5 * (lo + hi));
+    p.t = Vec3(-centre.x(), -centre.y(), d->qpos[2]);
+    const Vec3 up = p.R.transpose() * Vec3::UnitZ();
+    bool same = false;
+    for (Found& f : found) {
+      if (f.up.dot(up) > std::cos(15 * kPi / 180)) {
+        ++f.hits;
+        same = true;
+        break;
+      }
+    }
+    if (!same) found.push_back({p, up, 1});
+  }
+  if (found.empty()) return Error{object.name + ": never came to rest on the table"};
+  std::stable_sort(found.begin(), found.end(),
+                   [](const Found& a, const Found& b) { return a.hits > b.hits; });
+  std::vector<Placement> out;
+  for (const Found& f : found) {
+    if (static_cast<int>(out.size()) == count) break;
+    out.push_back(f.placement);
+  }
+  return out;
 }
 
 std::string FingerOfLink(const HandModel& hand, int link) {

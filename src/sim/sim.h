@@ -112,6 +112,21 @@ class SimScene {
   std::vector<int> body_link_;   ///< MuJoCo body -> hand link (-1: not the hand)
 };
 
+/// A rigid placement of an object: x_scene = R x_object + t.
+struct Placement {
+  Mat3 R = Mat3::Identity();
+  Vec3 t = Vec3::Zero();
+};
+
+/// Stable resting poses of `object` on a table whose top is z = 0: the object (free body of
+/// `pieces`, `params.object_mass`, `params.friction`) is dropped in MuJoCo with gravity from
+/// seeded random orientations and left to settle; poses resting on the same side (the table's
+/// normal within 15 degrees in the object frame) count once. Each is centred on x = y = 0.
+/// Returns up to `count` poses (at least one), the first the most often found.
+Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
+                                              const std::vector<TriMesh>& pieces, int count,
+                                              unsigned seed, const SimParams& params = {});
+
 /// The finger a link belongs to ("thumb", "index", "middle", "ring", "little", "palm" or the
 /// first link of its chain), from link names.
 std::string FingerOfLink(const HandModel& hand, int link);

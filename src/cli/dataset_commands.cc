@@ -1,0 +1,164 @@
+#include "cli/dataset_commands.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "cli/progress.h"
+#include "dataset/store.h"
+
+#ifdef DEXVLG_WITH_MPI
+#include <mpi.h>
+#endif
+
+namespace dexvlg::cli {
+namespace fs = std::filesystem;
+namespace {
+
+/// MPI only when started by a launcher (mpirun sets these); a plain run needs no MPI at all.
+bool UnderMpiLauncher() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMI_SIZE") != nullptr ||
+         std::getenv("PMIX_RANK") != nullptr;
+}
+
+void PrintTable(const std::vector<GenerateRow>& rows, std::ostream& out) {
+  out << std::left << std::setw(28) << "object" << std::right << std::setw(6) << "parts"
+      << std::setw(8) << "grasps" << std::setw(7) << "held" << std::setw(8) << "rate"
+      << std::setw(8) << "scenes" << std::setw(14) << "scene grasps" << std::setw(10) << "seconds"
+      << std::setw(11) << "KB/grasp"
+      << "  status\n";
+  for (const GenerateRow& r : rows) {
+    out << std::left << std::setw(28) << r.object.substr(0, 27) << std::right << std::setw(6)
+        << r.parts << std::setw(8) << r.grasps << std::setw(7) << r.successful << std::setw(7)
+        << std::fixed << std::setprecision(1) << (r.grasps ? 100.0 * r.successful / r.grasps : 0.0)
+        << "%" << std::setw(8) << r.scenes << std::setw(14) << r.scene_grasps << std::setw(10)
+        << std::setprecision(1) << r.seconds << std::setw(11) << std::setprecision(1)
+        << (r.successful ? r.bytes / 1024.0 / r.successful : 0.0) << "  " << r.status << "\n";
+  }
+}
+
+}  // namespace
+
+Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
+  auto objects = ListObjects(request.objects);
+  if (!objects) return objects.error();
+  GenerateOptions o = request.options;
+  o.objects = *objects;
+  if (request.image_scale <= 0 || request.image_scale > 1) {
+    return Error{"--image-scale " + std::to_string(request.image_scale) + ": expected (0, 1]"};
+  }
+  o.scene.width = std::max(16, static_cast<int>(std::lround(o.scene.width * request.image_scale)));
+  o.scene.height = std::max(9, static_cast<int>(std::lround(o.scene.height * request.image_scale)));
+  int rank = 0, ranks = 1;
+#ifdef DEXVLG_WITH_MPI
+  const bool mpi = UnderMpiLauncher();
+  if (mpi) {
+    MPI_Init(nullptr, nullptr);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  }
+#else
+  if (UnderMpiLauncher()) {
+    std::cerr << "dexvlg: warning: started by an MPI launcher, but this build has no MPI "
+                 "(configure with -DDEXVLG_MPI=ON); every process would do all the work\n";
+  }
+#endif
+  const auto start = std::chrono::steady_clock::now();
+  if (rank == 0) {
+    out << "generating " << o.objects.size() << " objects into " << o.out << " ("
+        << (ranks > 1 ? std::to_string(ranks) + " ranks, " : std::string())
+        << "modes: " << o.modes.size() << ", " << o.count << " grasps per part and mode, "
+        << o.scenes << " scenes of " << o.scene.cameras << " views at " << o.scene.width << "x"
+        << o.scene.height << ")\n";
+  }
+  const std::vector<GenerateRow> rows =
+      Generate(o, rank, ranks, std::cerr, [&](int done, int total, const std::string& object) {
+        if (ranks == 1) {
+          ShowProgress(done, total, "objects");
+          std::cerr << " " << object << "        " << std::flush;
+        } else {
+          std::cerr << "[rank " << rank << "] " << done << "/" << total << " " << object << "\n";
+        }
+      });
+  if (ranks == 1) std::cerr << "\n";
+  int failed = 0;
+  for (const GenerateRow& r : rows) failed += r.status.rfind("failed", 0) == 0;
+  Status index = Status::Ok();
+#ifdef DEXVLG_WITH_MPI
+  if (mpi) MPI_Barrier(MPI_COMM_WORLD);  // every rank's shards are finished
+#endif
+  if (rank == 0) index = WriteIndex(o.out);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // each rank prints its own rows (ranks > 1: prefixed by the rank through separate tables)
+  std::ostringstream table;
+  if (ranks > 1) table << "rank " << rank << " of " << ranks << ":\n";
+  PrintTable(rows, table);
+  out << table.str();
+  long long made = 0, held = 0;
+  double work = 0;
+  for (const GenerateRow& r : rows) {
+    if (r.status == "done") made += r.grasps, held += r.successful, work += r.seconds;
+  }
+  if (made > 0) {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    out << "this run: " << held << " validated grasps (" << made << " simulated) in " << std::fixed
+        << std::setprecision(1) << seconds << " s = " << std::setprecision(0)
+        << held / std::max(work, 1e-9) * 3600 / cores << " validated grasps per hour per core ("
+        << cores << " cores)\n";
+  }
+#ifdef DEXVLG_WITH_MPI
+  if (mpi) MPI_Finalize();
+#endif
+  if (!index) return index.error();
+  if (rank == 0) out << "index: " << (fs::path(o.out) / "index.json").string() << "\n";
+  return failed;
+}
+
+Status RunDatasetInfo(const std::string& dataset, std::ostream& out) {
+  const std::vector<std::string> shards = ListShards(dataset);
+  if (shards.empty()) return Error{dataset + ": no shards (not a dexvlg dataset?)"};
+  std::vector<GenerateRow> rows;
+  for (const std::string& path : shards) {
+    auto s = SummariseShard(path);
+    if (!s) return s.error();
+    GenerateRow r;
+    r.object = s->object;
+    r.shard = s->file;
+    r.grasps = s->grasps;
+    r.successful = s->successful;
+    r.scenes = s->scenes;
+    r.scene_grasps = s->scene_grasps;
+    r.bytes = s->bytes;
+    r.seconds = s->seconds;
+    r.status = s->file;
+    rows.push_back(r);
+  }
+  PrintTable(rows, out);
+  long long g = 0, h = 0, sc = 0, b = 0;
+  for (const GenerateRow& r : rows) g += r.grasps, h += r.successful, sc += r.scenes, b += r.bytes;
+  out << rows.size() << " objects, " << g << " grasps, " << h << " held in simulation, " << sc
+      << " scenes, " << std::fixed << std::setprecision(1) << b / 1048576.0 << " MiB\n";
+  return Status::Ok();
+}
+
+Expected<int> RunDatasetVerify(const std::string& dataset, std::ostream& out) {
+  if (!fs::is_directory(dataset)) return Error{dataset + ": not a folder"};
+  const int problems = VerifyDataset(dataset, out);
+  out << dataset << ": " << ListShards(dataset).size() << " shards, "
+      << (problems ? std::to_string(problems) + " problems" : std::string("OK")) << "\n";
+  return problems;
+}
+
+Status RunDatasetExport(const std::string& dataset, const std::string& out_dir,
+                        const std::string& format, std::ostream& out) {
+  if (ListShards(dataset).empty()) return Error{dataset + ": no shards (not a dexvlg dataset?)"};
+  return ExportDataset(dataset, out_dir, format, out);
+}
+
+}  // namespace dexvlg::cli

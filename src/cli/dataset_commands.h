@@ -1,0 +1,28 @@
+// `dexvlg generate` and `dexvlg dataset info|verify|export` (docs/dataset.md).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "core/status.h"
+#include "dataset/generate.h"
+
+namespace dexvlg::cli {
+
+struct GenerateRequest {
+  std::string objects;  ///< DIR | LIST file | comma-separated sources
+  GenerateOptions options;
+  double image_scale = 1.0;  ///< scales the camera resolution (1 = 1280 x 720)
+};
+
+/// Runs generation for this process' share (MPI rank/size, or 0/1), prints a summary table and,
+/// on rank 0 after every rank finished, writes index.json. Returns the number of failed objects.
+Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out);
+
+Status RunDatasetInfo(const std::string& dataset, std::ostream& out);
+/// Returns the number of problems found.
+Expected<int> RunDatasetVerify(const std::string& dataset, std::ostream& out);
+Status RunDatasetExport(const std::string& dataset, const std::string& out_dir,
+                        const std::string& format, std::ostream& out);
+
+}  // namespace dexvlg::cli

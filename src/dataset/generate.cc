@@ -1,0 +1,319 @@
+#include "dataset/generate.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "dataset/store.h"
+#include "hand/hand_loader.h"
+#include "object/convex.h"
+#include "object/object_source.h"
+#include "parts/prepare.h"
+#include "synth/synth.h"
+
+namespace dexvlg {
+namespace fs = std::filesystem;
+namespace {
+
+bool IsMeshFile(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return ext == ".obj" || ext == ".stl" || ext == ".ply" || ext == ".glb" || ext == ".gltf";
+}
+
+/// The mesh file of an object folder: textured.obj first, else the first mesh file (sorted),
+/// looking one level down (assets/) too.
+std::string FolderMesh(const fs::path& dir) {
+  if (fs::exists(dir / "part_labels.json")) return dir.string();  // a part-labelled folder
+  if (fs::exists(dir / "textured.obj")) return (dir / "textured.obj").string();
+  std::vector<std::string> meshes;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && IsMeshFile(e.path())) meshes.push_back(e.path().string());
+  }
+  if (meshes.empty()) {
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (!e.is_directory() || e.path().filename() == "collision") continue;
+      for (const auto& f : fs::directory_iterator(e.path(), ec)) {
+        const std::string name = f.path().filename().string();
+        if (f.is_regular_file() && IsMeshFile(f.path()) &&
+            name.find("collision") == std::string::npos) {
+          meshes.push_back(f.path().string());
+        }
+      }
+    }
+  }
+  std::sort(meshes.begin(), meshes.end());
+  return meshes.empty() ? "" : meshes.front();
+}
+
+}  // namespace
+
+Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (fs::is_directory(spec)) {
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(spec, ec)) entries.push_back(e.path());
+    std::sort(entries.begin(), entries.end());
+    for (const fs::path& p : entries) {
+      if (fs::is_directory(p)) {
+        const std::string mesh = FolderMesh(p);
+        if (!mesh.empty()) out.push_back(mesh);
+      } else if (IsMeshFile(p)) {
+        out.push_back(p.string());
+      }
+    }
+    if (out.empty()) return Error{spec + ": no object folders or mesh files in it"};
+    return out;
+  }
+  if (fs::is_regular_file(spec) && !IsMeshFile(spec)) {
+    std::ifstream f(spec);
+    if (!f) return Error{spec + ": cannot read the object list"};
+    std::string line;
+    while (std::getline(f, line)) {
+      const size_t hash = line.find('#');
+      if (hash != std::string::npos) line.resize(hash);
+      line.erase(0, line.find_first_not_of(" \t\r"));
+      line.erase(line.find_last_not_of(" \t\r") + 1);
+      if (line.empty()) continue;
+      // relative paths are relative to the list file
+      const fs::path p(line);
+      const fs::path beside = fs::path(spec).parent_path() / p;
+      out.push_back(p.is_relative() && fs::exists(beside) ? beside.string() : line);
+    }
+    if (out.empty()) return Error{spec + ": the object list is empty"};
+    return out;
+  }
+  std::stringstream s(spec);
+  std::string item;
+  while (std::getline(s, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  if (out.empty()) return Error{"--objects: nothing to generate"};
+  return out;
+}
+
+std::string ShardName(const std::string& source) {
+  // a readable stem plus a hash of the full source (two textured.obj never collide)
+  fs::path p(source);
+  std::string stem = p.stem().string();
+  if (stem == "textured" || stem == "model" || stem == "mesh") {
+    stem = p.parent_path().filename().string();
+  }
+  std::string clean;
+  for (char c : stem) clean += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (clean.empty()) clean = "object";
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (char c : source) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  std::ostringstream out;
+  out << clean << "-" << std::hex << std::setw(8) << std::setfill('0') << (h & 0xffffffffu)
+      << ".h5";
+  return out.str();
+}
+
+namespace {
+
+/// One object, start to finish; writes its shard.
+GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const std::string& source,
+                       const std::string& shard_path, std::ostream& log) {
+  const auto start = std::chrono::steady_clock::now();
+  GenerateRow row;
+  row.shard = fs::path(shard_path).filename().string();
+  auto loaded = LoadClosedObject(source);
+  if (!loaded) {
+    row.status = "failed: " + loaded.error().message;
+    return row;
+  }
+  const LabeledMesh& object = *loaded;
+  row.object = object.name;
+  row.parts = static_cast<int>(object.part_names.size());
+  const std::vector<TriMesh> pieces = ShellPieces(object.mesh);
+  auto sim = SimScene::Build(hand, object, pieces, o.sim);
+  if (!sim) {
+    row.status = "failed: " + sim.error().message;
+    return row;
+  }
+  ShardContent content;
+  content.object = object.name;
+  content.object_source = source;
+  content.hand_name = hand.name;
+  for (const Joint& j : hand.joints) content.joint_names.push_back(j.name);
+  content.mesh = &object;
+  ShardGrasps& g = content.grasps;
+  g.pose_size = hand.pose_size();
+  double t_synth = 0, t_sim = 0;
+  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  tbb::enumerable_thread_specific<SimWorker> workers([&] { return sim->MakeWorker(); });
+  for (int part = 0; part < row.parts; ++part) {
+    for (const std::string& mode_name : o.modes) {
+      SynthOptions so;
+      so.part = object.part_names[part];
+      so.mode = mode_name == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
+      so.count = o.count;
+      so.max_attempts = o.attempts;
+      so.seed = o.seed * 7919u + static_cast<unsigned>(part * 2 + (so.mode == GraspMode::kPinch));
+      const auto t0 = std::chrono::steady_clock::now();
+      auto result = Synthesize(hand, object, so);
+      t_synth += seconds_since(t0);
+      if (!result) {
+        log << "  " << object.name << " / " << so.part << " / " << mode_name << ": "
+            << result.error().message << "\n";
+        continue;
+      }
+      const std::vector<Grasp>& grasps = result->grasps;
+      const auto t1 = std::chrono::steady_clock::now();
+      std::vector<SimOutcome> outcomes(grasps.size());
+      tbb::parallel_for(size_t{0}, grasps.size(), [&](size_t i) {
+        const Grasp& gr = grasps[i];
+        outcomes[i] = sim->Run(gr.pregrasp.data(), gr.grasp.data(), gr.squeeze.data(),
+                               result->target_label, workers.local());
+      });
+      t_sim += seconds_since(t1);
+      for (size_t i = 0; i < grasps.size(); ++i) {
+        const Grasp& gr = grasps[i];
+        const SimOutcome& out = outcomes[i];
+        g.pregrasp.insert(g.pregrasp.end(), gr.pregrasp.begin(), gr.pregrasp.end());
+        g.grasp.insert(g.grasp.end(), gr.grasp.begin(), gr.grasp.end());
+        g.squeeze.insert(g.squeeze.end(), gr.squeeze.begin(), gr.squeeze.end());
+        g.part.push_back(result->target_label);
+        g.mode.push_back(so.mode == GraspMode::kPinch ? 1 : 0);
+        g.success.push_back(out.success ? 1 : 0);
+        g.held.insert(g.held.end(), out.held.begin(), out.held.end());
+        g.penetration.push_back(out.penetration);
+        g.reason.push_back(out.reason);
+        g.caption.push_back(out.caption);
+      }
+    }
+  }
+  // scenes: resting poses, rendered; the successful grasps whose hand stays above the table
+  const auto t2 = std::chrono::steady_clock::now();
+  auto placements = RestingPoses(object, pieces, o.scenes, o.seed, o.sim);
+  if (!placements) {
+    row.status = "failed: " + placements.error().message;
+    return row;
+  }
+  auto raw = LoadObject(source);
+  const bool textured =
+      raw && (!raw->mesh.texture.empty() || raw->mesh.colors.size() == raw->mesh.vertices.size());
+  const TriMesh& appearance = textured ? raw->mesh : object.mesh;
+  const std::vector<Vec3> colors =
+      textured ? MeshFaceColors(raw->mesh, Vec3(0.7, 0.7, 0.7)) : PartFaceColors(object);
+  for (size_t k = 0; k < placements->size(); ++k) {
+    const Placement& pl = (*placements)[k];
+    content.scenes.push_back(MakeScene(object, appearance, colors, pl, o.scene,
+                                       o.seed * 131u + static_cast<unsigned>(k),
+                                       o.pictures && k == 0));
+    std::vector<int> keep;
+    for (int i = 0; i < g.count(); ++i) {
+      if (!g.success[i]) continue;
+      bool clear = true;
+      for (const std::vector<double>* poses : {&g.pregrasp, &g.grasp, &g.squeeze}) {
+        const std::vector<double> r(poses->begin() + static_cast<size_t>(i) * g.pose_size,
+                                    poses->begin() + static_cast<size_t>(i + 1) * g.pose_size);
+        clear = clear && HandAboveTable(hand, PlacePose(r, pl));
+      }
+      if (clear) keep.push_back(i);
+    }
+    content.scene_grasps.push_back(keep);
+  }
+  const double t_scenes = seconds_since(t2);
+  log << "\n  " << object.name << ": synthesis " << std::fixed << std::setprecision(1) << t_synth
+      << " s, validation " << t_sim << " s, scenes " << t_scenes << " s\n";
+  if (o.pictures && !content.scenes.empty()) {
+    const fs::path pictures = fs::path(o.out) / "pictures";
+    std::error_code ec;
+    fs::create_directories(pictures, ec);
+    const std::string png = (pictures / (fs::path(shard_path).stem().string() + ".png")).string();
+    if (Status s = WritePng(ScenePicture(content.scenes.front(), 4), png); !s) {
+      log << "  " << s.error().message << "\n";
+    }
+    for (Scene& s : content.scenes) {
+      for (SceneView& v : s.views) v.frame = RgbdFrame{};  // pictures only
+    }
+  }
+  content.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (Status s = WriteShard(shard_path, content); !s) {
+    row.status = "failed: " + s.error().message;
+    return row;
+  }
+  auto summary = SummariseShard(shard_path);
+  if (summary) {
+    row.grasps = summary->grasps;
+    row.successful = summary->successful;
+    row.scenes = summary->scenes;
+    row.scene_grasps = summary->scene_grasps;
+    row.bytes = summary->bytes;
+  }
+  row.seconds = content.seconds;
+  row.status = "done";
+  return row;
+}
+
+}  // namespace
+
+std::vector<GenerateRow> Generate(
+    const GenerateOptions& o, int rank, int ranks, std::ostream& log,
+    const std::function<void(int, int, const std::string&)>& progress) {
+  std::vector<GenerateRow> rows;
+  const fs::path shards = fs::path(o.out) / kShardDir;
+  std::error_code ec;
+  fs::create_directories(shards, ec);
+  if (ec) {
+    rows.push_back(
+        {"", "", "failed: " + shards.string() + ": cannot create (" + ec.message() + ")"});
+    return rows;
+  }
+  std::unique_ptr<HandModel> loaded;
+  if (!o.hand.empty()) {
+    auto h = LoadHand(o.hand);
+    if (!h) {
+      rows.push_back({"", "", "failed: " + h.error().message});
+      return rows;
+    }
+    loaded = std::make_unique<HandModel>(std::move(*h));
+  }
+  const HandModel& hand = loaded ? *loaded : DefaultHand();
+  std::vector<int> mine;
+  for (int i = 0; i < static_cast<int>(o.objects.size()); ++i) {
+    if (i % ranks == rank) mine.push_back(i);
+  }
+  int done = 0;
+  for (int i : mine) {
+    const std::string& source = o.objects[i];
+    const fs::path shard = shards / ShardName(source);
+    fs::remove(fs::path(shard.string() + ".tmp"), ec);  // an interrupted run's partial shard
+    GenerateRow row;
+    if (fs::exists(shard)) {
+      auto s = SummariseShard(shard.string());
+      row.shard = shard.filename().string();
+      row.object = s ? s->object : source;
+      row.status = "already done";
+      if (s) {
+        row.grasps = s->grasps;
+        row.successful = s->successful;
+        row.scenes = s->scenes;
+        row.scene_grasps = s->scene_grasps;
+        row.bytes = s->bytes;
+        row.seconds = s->seconds;
+      }
+    } else {
+      row = MakeObject(o, hand, source, shard.string(), log);
+      if (row.object.empty()) row.object = source;
+    }
+    rows.push_back(row);
+    if (progress) progress(++done, static_cast<int>(mine.size()), row.object);
+  }
+  return rows;
+}
+
+}  // namespace dexvlg

@@ -1,0 +1,51 @@
+// End-to-end dataset generation (docs/dataset.md): prepare -> parts -> synth -> validate ->
+// caption -> scenes -> store, one shard per object, resumable, shardable across MPI ranks.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "dataset/scene.h"
+#include "sim/sim.h"
+
+namespace dexvlg {
+
+struct GenerateOptions {
+  std::vector<std::string> objects;  ///< object sources (mesh files, folders, procedural specs)
+  std::string out;                   ///< dataset folder
+  std::string hand;                  ///< hand MJCF or spec ("" = the built-in Shadow Hand)
+  std::vector<std::string> modes = {"wrap", "pinch"};
+  int count = 16;    ///< accepted (synthesised) grasps per part and mode
+  int attempts = 0;  ///< synthesis attempts per part and mode (0: the synthesis default)
+  int scenes = 2;    ///< resting poses (scenes) per object
+  unsigned seed = 0;
+  bool pictures = true;  ///< dataset/pictures/<shard>.png of each object's first scene
+  SceneOptions scene;
+  SimParams sim;
+};
+
+/// Object sources from a folder (every sub-folder's mesh file, or mesh files in it), a text
+/// file (one source per line, # comments) or a comma-separated list.
+Expected<std::vector<std::string>> ListObjects(const std::string& spec);
+
+/// The shard file name (without folder) of an object source: stable across runs.
+std::string ShardName(const std::string& source);
+
+/// One object's line of the summary.
+struct GenerateRow {
+  std::string object, shard, status;  ///< status: "done", "already done", "failed: ..."
+  int parts = 0;
+  long long grasps = 0, successful = 0, scenes = 0, scene_grasps = 0, bytes = 0;
+  double seconds = 0;
+};
+
+/// Runs every object assigned to `rank` of `ranks` (object i goes to rank i % ranks), skipping
+/// objects whose shard is already finished. `progress(done, total, object)` after each object.
+std::vector<GenerateRow> Generate(
+    const GenerateOptions& options, int rank, int ranks, std::ostream& log,
+    const std::function<void(int, int, const std::string&)>& progress = {});
+
+}  // namespace dexvlg

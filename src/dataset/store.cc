@@ -1,0 +1,474 @@
+#include "dataset/store.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+#include "h5/h5.h"
+
+namespace dexvlg {
+namespace fs = std::filesystem;
+namespace {
+
+std::string SceneGroup(size_t k) {
+  std::ostringstream s;
+  s << "/scenes/" << std::setw(3) << std::setfill('0') << k;
+  return s.str();
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
+  return out;
+}
+
+std::vector<double> Rows(const std::vector<double>& all, const std::vector<int>& index, int ps,
+                         const Placement& placement) {
+  std::vector<double> out;
+  for (int i : index) {
+    const std::vector<double> row(all.begin() + static_cast<size_t>(i) * ps,
+                                  all.begin() + static_cast<size_t>(i + 1) * ps);
+    const std::vector<double> placed = PlacePose(row, placement);
+    out.insert(out.end(), placed.begin(), placed.end());
+  }
+  return out;
+}
+
+/// fsync a file so that the rename that publishes it cannot outrun its contents.
+void Sync(const std::string& path) {
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    fsync(fileno(f));
+    std::fclose(f);
+  }
+}
+
+}  // namespace
+
+Status WriteShard(const std::string& path, const ShardContent& c) {
+  const std::string tmp = path + ".tmp";
+  auto opened = H5Writer::Create(tmp);
+  if (!opened) return opened.error();
+  H5Writer& w = *opened;
+  const ShardGrasps& g = c.grasps;
+  const uint64_t n = g.count(), ps = g.pose_size;
+  long long successful = 0, scene_grasps = 0;
+  for (int s : g.success) successful += s;
+  for (const auto& idx : c.scene_grasps) scene_grasps += static_cast<long long>(idx.size());
+  w.Attribute("/", "format", kShardFormat);
+  w.Attribute("/", "version", static_cast<long long>(kShardVersion));
+  w.Attribute("/", "object", c.object);
+  w.Attribute("/", "object_source", c.object_source);
+  w.Attribute("/", "hand", c.hand_name);
+  w.Attribute("/", "joint_names", Join(c.joint_names));
+  w.Attribute("/", "grasp_count", static_cast<long long>(n));
+  w.Attribute("/", "success_count", successful);
+  w.Attribute("/", "scene_count", static_cast<long long>(c.scenes.size()));
+  w.Attribute("/", "scene_grasp_count", scene_grasps);
+  w.Attribute("/", "seconds", std::to_string(c.seconds));
+  // the object (object frame, metres) with its part labels
+  const LabeledMesh& m = *c.mesh;
+  std::vector<double> vertices;
+  for (const Vec3& v : m.mesh.vertices) vertices.insert(vertices.end(), {v.x(), v.y(), v.z()});
+  std::vector<int> faces;
+  for (const auto& f : m.mesh.faces) faces.insert(faces.end(), {f[0], f[1], f[2]});
+  w.Put("/object/vertices", vertices, {m.mesh.vertices.size(), 3});
+  w.Put("/object/faces", faces, {m.mesh.faces.size(), 3});
+  w.Put("/object/face_labels", m.face_labels, {m.face_labels.size()});
+  w.PutStrings("/object/part_names", m.part_names);
+  // grasps (object frame)
+  w.Put("/grasps/pregrasp", g.pregrasp, {n, ps});
+  w.Put("/grasps/grasp", g.grasp, {n, ps});
+  w.Put("/grasps/squeeze", g.squeeze, {n, ps});
+  w.Put("/grasps/part", g.part, {n});
+  w.Put("/grasps/mode", g.mode, {n});
+  w.Put("/grasps/success", g.success, {n});
+  w.Put("/grasps/held", g.held, {n, 6});
+  w.Put("/grasps/penetration", g.penetration, {n});
+  w.PutStrings("/grasps/reason", g.reason);
+  w.PutStrings("/grasps/caption", g.caption);
+  w.PutStrings("/grasps/joint_names", c.joint_names);
+  // scenes (table frame, table top z = 0)
+  for (size_t k = 0; k < c.scenes.size(); ++k) {
+    const Scene& s = c.scenes[k];
+    const std::string group = SceneGroup(k);
+    std::vector<double> pose(16, 0.0);
+    for (int r = 0; r < 3; ++r) {
+      for (int col = 0; col < 3; ++col) pose[4 * r + col] = s.placement.R(r, col);
+      pose[4 * r + 3] = s.placement.t[r];
+    }
+    pose[15] = 1;
+    w.Put(group + "/object_pose", pose, {4, 4});
+    const uint64_t views = s.views.size();
+    const uint64_t points = views ? s.views[0].labels.size() : 0;
+    std::vector<double> intrinsics, extrinsics;
+    std::vector<float> xyz;
+    std::vector<uint8_t> rgb;
+    std::vector<int8_t> labels;
+    for (const SceneView& v : s.views) {
+      intrinsics.insert(intrinsics.end(), {v.fx, v.fy, v.cx, v.cy});
+      for (int r = 0; r < 3; ++r) {
+        for (int col = 0; col < 3; ++col) extrinsics.push_back(v.R_wc(r, col));
+        extrinsics.push_back(v.t_wc[r]);
+      }
+      extrinsics.insert(extrinsics.end(), {0, 0, 0, 1});
+      xyz.insert(xyz.end(), v.points.begin(), v.points.end());
+      rgb.insert(rgb.end(), v.colors.begin(), v.colors.end());
+      labels.insert(labels.end(), v.labels.begin(), v.labels.end());
+    }
+    w.Put(group + "/intrinsics", intrinsics, {views, 4});
+    w.Put(group + "/extrinsics", extrinsics, {views, 4, 4});
+    w.Put(group + "/points", xyz, {views, points, 3});
+    w.Put(group + "/colors", rgb, {views, points, 3});
+    w.Put(group + "/labels", labels, {views, points});
+    if (views) {
+      w.Attribute(group, "image_width", static_cast<long long>(s.views[0].camera.width));
+      w.Attribute(group, "image_height", static_cast<long long>(s.views[0].camera.height));
+    }
+    const std::vector<int>& idx = c.scene_grasps[k];
+    w.Put(group + "/grasp_index", idx, {idx.size()});
+    w.Put(group + "/pregrasp", Rows(g.pregrasp, idx, g.pose_size, s.placement), {idx.size(), ps});
+    w.Put(group + "/grasp", Rows(g.grasp, idx, g.pose_size, s.placement), {idx.size(), ps});
+    w.Put(group + "/squeeze", Rows(g.squeeze, idx, g.pose_size, s.placement), {idx.size(), ps});
+  }
+  if (Status s = w.Close(); !s) {
+    std::remove(tmp.c_str());
+    return s;
+  }
+  Sync(tmp);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return Error{path + ": cannot publish the shard (" + ec.message() + ")"};
+  return Status::Ok();
+}
+
+Expected<ShardSummary> SummariseShard(const std::string& path) {
+  auto r = H5Reader::Open(path);
+  if (!r) return r.error();
+  if (r->Attribute("/", "format") != kShardFormat) {
+    return Error{path + ": not a dexvlg dataset shard (format attribute)"};
+  }
+  ShardSummary s;
+  s.file = fs::path(path).filename().string();
+  s.object = r->Attribute("/", "object");
+  auto num = [&](const char* name) {
+    const std::string v = r->Attribute("/", name);
+    return v.empty() ? 0LL : std::atoll(v.c_str());
+  };
+  s.grasps = num("grasp_count");
+  s.successful = num("success_count");
+  s.scenes = num("scene_count");
+  s.scene_grasps = num("scene_grasp_count");
+  s.seconds = std::atof(r->Attribute("/", "seconds").c_str());
+  std::error_code ec;
+  s.bytes = static_cast<long long>(fs::file_size(path, ec));
+  return s;
+}
+
+std::vector<std::string> ListShards(const std::string& dataset) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(dataset) / kShardDir, ec)) {
+    if (e.is_regular_file() && e.path().extension() == ".h5") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status WriteIndex(const std::string& dataset) {
+  nlohmann::json index;
+  index["format"] = "dexvlg-dataset";
+  index["version"] = kShardVersion;
+  index["shards"] = nlohmann::json::array();
+  long long grasps = 0, successful = 0, scenes = 0, bytes = 0;
+  for (const std::string& path : ListShards(dataset)) {
+    auto s = SummariseShard(path);
+    if (!s) return s.error();
+    index["shards"].push_back({{"file", std::string(kShardDir) + "/" + s->file},
+                               {"object", s->object},
+                               {"grasps", s->grasps},
+                               {"successful", s->successful},
+                               {"scenes", s->scenes},
+                               {"scene_grasps", s->scene_grasps},
+                               {"bytes", s->bytes},
+                               {"seconds", s->seconds}});
+    grasps += s->grasps;
+    successful += s->successful;
+    scenes += s->scenes;
+    bytes += s->bytes;
+  }
+  index["totals"] = {{"objects", index["shards"].size()},
+                     {"grasps", grasps},
+                     {"successful", successful},
+                     {"scenes", scenes},
+                     {"bytes", bytes}};
+  const std::string path = (fs::path(dataset) / "index.json").string(), tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp);
+    if (!f) return Error{tmp + ": cannot write"};
+    f << index.dump(2) << "\n";
+    if (!f.flush()) return Error{tmp + ": write failed"};
+  }
+  Sync(tmp);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return Error{path + ": cannot publish (" + ec.message() + ")"};
+  return Status::Ok();
+}
+
+int VerifyDataset(const std::string& dataset, std::ostream& report) {
+  int problems = 0;
+  auto problem = [&](const std::string& text) {
+    report << "  " << text << "\n";
+    ++problems;
+  };
+  std::set<std::string> present;
+  for (const std::string& path : ListShards(dataset)) {
+    present.insert(std::string(kShardDir) + "/" + fs::path(path).filename().string());
+    auto opened = H5Reader::Open(path);
+    if (!opened) {
+      problem(opened.error().message);
+      continue;
+    }
+    const H5Reader& r = *opened;
+    if (r.Attribute("/", "format") != kShardFormat) {
+      problem(path + ": format attribute is not " + std::string(kShardFormat));
+      continue;
+    }
+    if (r.Attribute("/", "version") != std::to_string(kShardVersion)) {
+      problem(path + ": unsupported version " + r.Attribute("/", "version"));
+      continue;
+    }
+    const auto pre = r.Dims("/grasps/grasp");
+    if (pre.size() != 2) {
+      problem(path + ": /grasps/grasp is missing or not 2-d");
+      continue;
+    }
+    const uint64_t n = pre[0], ps = pre[1];
+    for (const char* name : {"/grasps/pregrasp", "/grasps/squeeze"}) {
+      if (r.Dims(name) != std::vector<uint64_t>{n, ps}) problem(path + ": " + name + " shape");
+    }
+    for (const char* name : {"/grasps/part", "/grasps/mode", "/grasps/success",
+                             "/grasps/penetration", "/grasps/reason", "/grasps/caption"}) {
+      if (r.Dims(name) != std::vector<uint64_t>{n}) problem(path + ": " + name + " shape");
+    }
+    if (std::to_string(n) != r.Attribute("/", "grasp_count")) {
+      problem(path + ": grasp_count attribute disagrees with /grasps");
+    }
+    for (const char* name : {"/grasps/pregrasp", "/grasps/grasp", "/grasps/squeeze"}) {
+      auto v = r.Doubles(name);
+      if (!v) {
+        problem(v.error().message);
+        continue;
+      }
+      for (double x : *v) {
+        if (!std::isfinite(x)) {
+          problem(path + ": " + name + " holds a non-finite value");
+          break;
+        }
+      }
+    }
+    auto success = r.Ints("/grasps/success");
+    long long ok = 0;
+    if (success) {
+      for (int s : *success) {
+        if (s != 0 && s != 1) problem(path + ": /grasps/success holds " + std::to_string(s));
+        ok += s == 1;
+      }
+      if (std::to_string(ok) != r.Attribute("/", "success_count")) {
+        problem(path + ": success_count attribute disagrees with /grasps/success");
+      }
+    }
+    const auto parts = r.Dims("/object/part_names");
+    const int num_parts = parts.empty() ? 0 : static_cast<int>(parts[0]);
+    const std::vector<std::string> scenes = r.Members("/scenes");
+    if (std::to_string(scenes.size()) != r.Attribute("/", "scene_count")) {
+      problem(path + ": scene_count attribute disagrees with /scenes");
+    }
+    for (const std::string& name : scenes) {
+      const std::string group = "/scenes/" + name;
+      const auto pts = r.Dims(group + "/points");
+      if (pts.size() != 3 || pts[2] != 3) {
+        problem(path + ": " + group + "/points is not views x points x 3");
+        continue;
+      }
+      if (r.Dims(group + "/colors") != pts) problem(path + ": " + group + "/colors shape");
+      if (r.Dims(group + "/labels") != std::vector<uint64_t>{pts[0], pts[1]}) {
+        problem(path + ": " + group + "/labels shape");
+      }
+      auto xyz = r.Floats(group + "/points");
+      if (xyz) {
+        for (float x : *xyz) {
+          if (!std::isfinite(x)) {
+            problem(path + ": " + group + "/points holds a non-finite value");
+            break;
+          }
+        }
+      } else {
+        problem(xyz.error().message);
+      }
+      auto labels = r.Ints(group + "/labels");
+      if (labels) {
+        for (int l : *labels) {
+          if (l < -1 || l >= num_parts) {
+            problem(path + ": " + group + "/labels holds " + std::to_string(l));
+            break;
+          }
+        }
+      }
+      auto idx = r.Ints(group + "/grasp_index");
+      if (!idx) {
+        problem(idx.error().message);
+      } else {
+        for (int i : *idx) {
+          if (i < 0 || static_cast<uint64_t>(i) >= n || (success && (*success)[i] != 1)) {
+            problem(path + ": " + group + "/grasp_index " + std::to_string(i) +
+                    " is not a successful grasp");
+            break;
+          }
+        }
+        if (r.Dims(group + "/grasp") != std::vector<uint64_t>{idx->size(), ps}) {
+          problem(path + ": " + group + "/grasp shape");
+        }
+      }
+    }
+  }
+  // the index lists exactly the finished shards
+  const std::string index_path = (fs::path(dataset) / "index.json").string();
+  std::ifstream f(index_path);
+  if (!f) {
+    problem(index_path + ": missing (run generate again to rebuild it)");
+  } else {
+    try {
+      const nlohmann::json index = nlohmann::json::parse(f);
+      std::set<std::string> listed;
+      for (const auto& s : index.at("shards")) listed.insert(s.at("file").get<std::string>());
+      for (const std::string& p : present) {
+        if (!listed.count(p)) problem(index_path + ": does not list " + p);
+      }
+      for (const std::string& p : listed) {
+        if (!present.count(p)) problem(index_path + ": lists " + p + ", which is not there");
+      }
+    } catch (const std::exception& e) {
+      problem(index_path + ": " + e.what());
+    }
+  }
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(dataset) / kShardDir, ec)) {
+    if (e.path().extension() == ".tmp") {
+      report << "  note: " << e.path().string()
+             << " is an unfinished shard of an interrupted run (generate removes it)\n";
+    }
+  }
+  return problems;
+}
+
+Status ExportDataset(const std::string& dataset, const std::string& out, const std::string& format,
+                     std::ostream& log) {
+  if (format != "csv" && format != "json") {
+    return Error{"export format '" + format + "': expected csv or json"};
+  }
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) return Error{out + ": cannot create (" + ec.message() + ")"};
+  nlohmann::json all = nlohmann::json::array();
+  const std::string rows_path = (fs::path(out) / ("grasps." + format)).string();
+  std::ofstream rows(rows_path);
+  if (!rows) return Error{rows_path + ": cannot write"};
+  bool header = false;
+  int clouds = 0;
+  long long grasps = 0;
+  for (const std::string& path : ListShards(dataset)) {
+    auto opened = H5Reader::Open(path);
+    if (!opened) return opened.error();
+    const H5Reader& r = *opened;
+    const std::string object = r.Attribute("/", "object");
+    auto names = r.Strings("/grasps/joint_names");
+    auto grasp = r.Doubles("/grasps/grasp");
+    auto success = r.Ints("/grasps/success");
+    auto part = r.Ints("/grasps/part");
+    auto mode = r.Ints("/grasps/mode");
+    auto caption = r.Strings("/grasps/caption");
+    auto part_names = r.Strings("/object/part_names");
+    if (!names) return names.error();
+    if (!grasp) return grasp.error();
+    if (!success) return success.error();
+    if (!part) return part.error();
+    if (!mode) return mode.error();
+    if (!caption) return caption.error();
+    if (!part_names) return part_names.error();
+    const size_t n = success->size(), ps = n ? grasp->size() / n : 0;
+    if (format == "csv" && !header) {
+      rows << "object,part,mode,success,caption,x,y,z,qw,qx,qy,qz";
+      for (const std::string& j : *names) rows << "," << j;
+      rows << "\n";
+      header = true;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const std::string part_name =
+          (*part)[i] >= 0 && (*part)[i] < static_cast<int>(part_names->size())
+              ? (*part_names)[(*part)[i]]
+              : "?";
+      const char* mode_name = (*mode)[i] == 0 ? "wrap" : "pinch";
+      const double* row = &(*grasp)[i * ps];
+      if (format == "csv") {
+        rows << object << "," << part_name << "," << mode_name << "," << (*success)[i] << ",\""
+             << (*caption)[i] << "\"" << std::setprecision(9);
+        for (size_t k = 0; k < ps; ++k) rows << "," << row[k];
+        rows << "\n";
+      } else {
+        nlohmann::json j = {{"object", object},
+                            {"part", part_name},
+                            {"mode", mode_name},
+                            {"success", (*success)[i] == 1},
+                            {"caption", (*caption)[i]}};
+        j["pose"] = std::vector<double>(row, row + ps);
+        all.push_back(j);
+      }
+      ++grasps;
+    }
+    for (const std::string& name : r.Members("/scenes")) {
+      const std::string group = "/scenes/" + name;
+      auto xyz = r.Floats(group + "/points");
+      auto rgb = r.Bytes(group + "/colors");
+      auto labels = r.Ints(group + "/labels");
+      if (!xyz) return xyz.error();
+      if (!rgb) return rgb.error();
+      if (!labels) return labels.error();
+      const auto dims = r.Dims(group + "/points");
+      for (uint64_t v = 0; v < dims[0]; ++v) {
+        const std::string ply = (fs::path(out) / (fs::path(path).stem().string() + "_scene" + name +
+                                                  "_view" + std::to_string(v) + ".ply"))
+                                    .string();
+        std::ofstream p(ply);
+        if (!p) return Error{ply + ": cannot write"};
+        p << "ply\nformat ascii 1.0\ncomment dexvlg scene point cloud, table frame (m)\n"
+          << "element vertex " << dims[1]
+          << "\nproperty float x\nproperty float y\nproperty float z\n"
+          << "property uchar red\nproperty uchar green\nproperty uchar blue\n"
+          << "property int label\nend_header\n";
+        for (uint64_t k = 0; k < dims[1]; ++k) {
+          const size_t i = v * dims[1] + k;
+          p << (*xyz)[3 * i] << " " << (*xyz)[3 * i + 1] << " " << (*xyz)[3 * i + 2] << " "
+            << int((*rgb)[3 * i]) << " " << int((*rgb)[3 * i + 1]) << " " << int((*rgb)[3 * i + 2])
+            << " " << (*labels)[i] << "\n";
+        }
+        ++clouds;
+      }
+    }
+  }
+  if (format == "json") rows << all.dump(1) << "\n";
+  if (!rows.flush()) return Error{rows_path + ": write failed"};
+  log << "exported " << grasps << " grasps to " << rows_path << " and " << clouds
+      << " point clouds (PLY) to " << out << "\n";
+  return Status::Ok();
+}
+
+}  // namespace dexvlg
