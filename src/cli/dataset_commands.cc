@@ -44,6 +44,14 @@ void PrintTable(const std::vector<GenerateRow>& rows, std::ostream& out) {
 
 }  // namespace
 
+const char* ScaleOut() {
+#ifdef DEXVLG_WITH_MPI
+  return "mpi";
+#else
+  return "single process";
+#endif
+}
+
 Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
   auto objects = ListObjects(request.objects);
   if (!objects) return objects.error();

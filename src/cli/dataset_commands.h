@@ -19,6 +19,9 @@ struct GenerateRequest {
 /// on rank 0 after every rank finished, writes index.json. Returns the number of failed objects.
 Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out);
 
+/// "mpi" when generate was built with Open MPI, else "single process".
+const char* ScaleOut();
+
 Status RunDatasetInfo(const std::string& dataset, std::ostream& out);
 /// Returns the number of problems found.
 Expected<int> RunDatasetVerify(const std::string& dataset, std::ostream& out);

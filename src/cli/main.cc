@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
       "dexvlg: part-aware, language-conditioned dexterous grasping (DexVLG / DexGraspNet 3.0).\n"
       "Hands are MJCF files plus an optional hand spec; with no --hand the built-in 22-joint\n"
       "Shadow Hand is used. Run `dexvlg <command> --help` for details."};
-  app.set_version_flag("--version", std::string("dexvlg ") + DEXVLG_VERSION);
+  app.set_version_flag("--version", std::string("dexvlg ") + DEXVLG_VERSION +
+                                        " (generate: " + dexvlg::cli::ScaleOut() + ")");
   app.require_subcommand(1);
 
   // dexvlg demo
