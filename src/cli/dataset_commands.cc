@@ -32,13 +32,14 @@ void PrintTable(const std::vector<GenerateRow>& rows, std::ostream& out) {
       << std::setw(8) << "scenes" << std::setw(14) << "scene grasps" << std::setw(10) << "seconds"
       << std::setw(11) << "KB/grasp"
       << "  status\n";
-  for (const GenerateRow& r : rows) {
+  for (const GenerateRow& row : rows) {
+    const ShardSummary& r = row.shard;
     out << std::left << std::setw(28) << r.object.substr(0, 27) << std::right << std::setw(6)
         << r.parts << std::setw(8) << r.grasps << std::setw(7) << r.successful << std::setw(7)
         << std::fixed << std::setprecision(1) << (r.grasps ? 100.0 * r.successful / r.grasps : 0.0)
         << "%" << std::setw(8) << r.scenes << std::setw(14) << r.scene_grasps << std::setw(10)
         << std::setprecision(1) << r.seconds << std::setw(11) << std::setprecision(1)
-        << (r.successful ? r.bytes / 1024.0 / r.successful : 0.0) << "  " << r.status << "\n";
+        << (r.successful ? r.bytes / 1024.0 / r.successful : 0.0) << "  " << row.status << "\n";
   }
 }
 
@@ -111,7 +112,8 @@ Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
   long long made = 0, held = 0;
   double work = 0;
   for (const GenerateRow& r : rows) {
-    if (r.status == "done") made += r.grasps, held += r.successful, work += r.seconds;
+    if (r.status == "done")
+      made += r.shard.grasps, held += r.shard.successful, work += r.shard.seconds;
   }
   if (made > 0) {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -135,21 +137,13 @@ Status RunDatasetInfo(const std::string& dataset, std::ostream& out) {
   for (const std::string& path : shards) {
     auto s = SummariseShard(path);
     if (!s) return s.error();
-    GenerateRow r;
-    r.object = s->object;
-    r.shard = s->file;
-    r.grasps = s->grasps;
-    r.successful = s->successful;
-    r.scenes = s->scenes;
-    r.scene_grasps = s->scene_grasps;
-    r.bytes = s->bytes;
-    r.seconds = s->seconds;
-    r.status = s->file;
-    rows.push_back(r);
+    rows.push_back({*s, s->file});
   }
   PrintTable(rows, out);
   long long g = 0, h = 0, sc = 0, b = 0;
-  for (const GenerateRow& r : rows) g += r.grasps, h += r.successful, sc += r.scenes, b += r.bytes;
+  for (const GenerateRow& r : rows) {
+    g += r.shard.grasps, h += r.shard.successful, sc += r.shard.scenes, b += r.shard.bytes;
+  }
   out << rows.size() << " objects, " << g << " grasps, " << h << " held in simulation, " << sc
       << " scenes, " << std::fixed << std::setprecision(1) << b / 1048576.0 << " MiB\n";
   return Status::Ok();

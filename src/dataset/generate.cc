@@ -126,15 +126,16 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
                        const std::string& shard_path, std::ostream& log) {
   const auto start = std::chrono::steady_clock::now();
   GenerateRow row;
-  row.shard = fs::path(shard_path).filename().string();
+  row.shard.file = fs::path(shard_path).filename().string();
+  row.shard.object = source;
   auto loaded = LoadClosedObject(source);
   if (!loaded) {
     row.status = "failed: " + loaded.error().message;
     return row;
   }
   const LabeledMesh& object = *loaded;
-  row.object = object.name;
-  row.parts = static_cast<int>(object.part_names.size());
+  row.shard.object = object.name;
+  row.shard.parts = static_cast<int>(object.part_names.size());
   const std::vector<TriMesh> pieces = ShellPieces(object.mesh);
   auto sim = SimScene::Build(hand, object, pieces, o.sim);
   if (!sim) {
@@ -154,7 +155,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
   tbb::enumerable_thread_specific<SimWorker> workers([&] { return sim->MakeWorker(); });
-  for (int part = 0; part < row.parts; ++part) {
+  for (int part = 0; part < row.shard.parts; ++part) {
     for (const std::string& mode_name : o.modes) {
       SynthOptions so;
       so.part = object.part_names[part];
@@ -246,15 +247,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
     row.status = "failed: " + s.error().message;
     return row;
   }
-  auto summary = SummariseShard(shard_path);
-  if (summary) {
-    row.grasps = summary->grasps;
-    row.successful = summary->successful;
-    row.scenes = summary->scenes;
-    row.scene_grasps = summary->scene_grasps;
-    row.bytes = summary->bytes;
-  }
-  row.seconds = content.seconds;
+  if (auto summary = SummariseShard(shard_path); summary) row.shard = *summary;
   row.status = "done";
   return row;
 }
@@ -269,15 +262,14 @@ std::vector<GenerateRow> Generate(
   std::error_code ec;
   fs::create_directories(shards, ec);
   if (ec) {
-    rows.push_back(
-        {"", "", "failed: " + shards.string() + ": cannot create (" + ec.message() + ")"});
+    rows.push_back({{}, "failed: " + shards.string() + ": cannot create (" + ec.message() + ")"});
     return rows;
   }
   std::unique_ptr<HandModel> loaded;
   if (!o.hand.empty()) {
     auto h = LoadHand(o.hand);
     if (!h) {
-      rows.push_back({"", "", "failed: " + h.error().message});
+      rows.push_back({{}, "failed: " + h.error().message});
       return rows;
     }
     loaded = std::make_unique<HandModel>(std::move(*h));
@@ -295,23 +287,15 @@ std::vector<GenerateRow> Generate(
     GenerateRow row;
     if (fs::exists(shard)) {
       auto s = SummariseShard(shard.string());
-      row.shard = shard.filename().string();
-      row.object = s ? s->object : source;
-      row.status = "already done";
-      if (s) {
-        row.grasps = s->grasps;
-        row.successful = s->successful;
-        row.scenes = s->scenes;
-        row.scene_grasps = s->scene_grasps;
-        row.bytes = s->bytes;
-        row.seconds = s->seconds;
-      }
+      row.shard.file = shard.filename().string();
+      row.shard.object = source;
+      if (s) row.shard = *s;
+      row.status = s ? "already done" : "failed: " + s.error().message;
     } else {
       row = MakeObject(o, hand, source, shard.string(), log);
-      if (row.object.empty()) row.object = source;
     }
     rows.push_back(row);
-    if (progress) progress(++done, static_cast<int>(mine.size()), row.object);
+    if (progress) progress(++done, static_cast<int>(mine.size()), row.shard.object);
   }
   return rows;
 }

@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "dataset/scene.h"
+#include "dataset/store.h"
 #include "sim/sim.h"
 
 namespace dexvlg {
@@ -34,12 +35,10 @@ Expected<std::vector<std::string>> ListObjects(const std::string& spec);
 /// The shard file name (without folder) of an object source: stable across runs.
 std::string ShardName(const std::string& source);
 
-/// One object's line of the summary.
+/// One object's line of the summary: its shard's counts and what this run did with it.
 struct GenerateRow {
-  std::string object, shard, status;  ///< status: "done", "already done", "failed: ..."
-  int parts = 0;
-  long long grasps = 0, successful = 0, scenes = 0, scene_grasps = 0, bytes = 0;
-  double seconds = 0;
+  ShardSummary shard;  ///< file, object, counts, bytes, seconds (object = source on failure)
+  std::string status;  ///< "done", "already done", "failed: ..."
 };
 
 /// Runs every object assigned to `rank` of `ranks` (object i goes to rank i % ranks), skipping

@@ -158,6 +158,8 @@ Expected<ShardSummary> SummariseShard(const std::string& path) {
   ShardSummary s;
   s.file = fs::path(path).filename().string();
   s.object = r->Attribute("/", "object");
+  const auto parts = r->Dims("/object/part_names");
+  s.parts = parts.empty() ? 0 : static_cast<int>(parts[0]);
   auto num = [&](const char* name) {
     const std::string v = r->Attribute("/", name);
     return v.empty() ? 0LL : std::atoll(v.c_str());

@@ -47,6 +47,7 @@ Status WriteShard(const std::string& path, const ShardContent& content);
 /// One shard's summary (from its attributes).
 struct ShardSummary {
   std::string file, object;
+  int parts = 0;
   long long grasps = 0, successful = 0, scenes = 0, scene_grasps = 0, bytes = 0;
   double seconds = 0;
 };
