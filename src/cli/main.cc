@@ -229,6 +229,11 @@ int main(int argc, char** argv) {
                      "Table-top lift variant: a table under the object, gravity on, force +z");
   validate->add_flag("!--no-early-exit", validate_request.params.early_exit,
                      "Run all six directions even after one fails");
+  validate
+      ->add_option("--settle-time", validate_request.params.settle_time,
+                   "A direction holds once the object rested this long (s) under the force "
+                   "(0: always the full 2 s)")
+      ->capture_default_str();
 
   // dexvlg import ...
   dexvlg::cli::ImportRequest import_request;

@@ -431,12 +431,21 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     for (int a = 0; a < 6; ++a) f[a] = 0;
     f[dir / 2] = dir % 2 == 0 ? force : -force;
     bool held = true;
-    for (int s = 0; s < force_steps && held; ++s) {
+    const int settle_steps =
+        p.settle_time > 0 ? std::max(1, static_cast<int>(std::lround(p.settle_time / p.timestep)))
+                          : force_steps + 1;
+    int still = 0;
+    for (int s = 0; s < force_steps && held && still < settle_steps; ++s) {
       mj_step(m, d);
       const mjtNum* q = d->qpos + object_qpos_;
       out.translation[dir] = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
       out.rotation_deg[dir] = RotationDeg(q + 3);
       held = out.translation[dir] < p.max_translation && out.rotation_deg[dir] < p.max_rotation_deg;
+      // at rest under the constant force: a deterministic system at a fixed point stays there
+      const mjtNum* v = d->qvel + object_dof;
+      const bool at_rest = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) < p.settle_speed &&
+                           std::sqrt(v[3] * v[3] + v[4] * v[4] + v[5] * v[5]) < p.settle_spin;
+      still = at_rest ? still + 1 : 0;
     }
     out.held[dir] = held ? 1 : 0;
     all = all && held;

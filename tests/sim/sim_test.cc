@@ -153,15 +153,16 @@ TEST(SimTest, CollisionPiecesMatchTheSynthesisGeometry) {
   EXPECT_EQ(touching, static_cast<int>(f.grasps.grasps.size()));
 }
 
-TEST(SimTest, SomeSynthesisedBoxGraspsHoldInAllSixDirections) {
-  const LabeledMesh box = LoadClosedObject("box").value();
+TEST(SimTest, MostSynthesisedHammerHandleWrapsHoldInAllSixDirections) {
+  const LabeledMesh hammer = LoadClosedObject("hammer").value();
   SynthOptions options;
-  options.part = "lid";
-  options.count = 16;
+  options.part = "handle";
+  options.count = 8;
   options.batch = 32;
-  const SynthResult r = Synthesize(DefaultHand(), box, options).value();
-  const std::vector<TriMesh> pieces = ShellPieces(box.mesh);
-  auto scene = SimScene::Build(DefaultHand(), box, pieces, SimParams{});
+  const SynthResult r = Synthesize(DefaultHand(), hammer, options).value();
+  ASSERT_EQ(r.grasps.size(), 8u);
+  const std::vector<TriMesh> pieces = ShellPieces(hammer.mesh);
+  auto scene = SimScene::Build(DefaultHand(), hammer, pieces, SimParams{});
   ASSERT_TRUE(scene.ok());
   SimWorker w = scene->MakeWorker();
   int held = 0;
@@ -176,11 +177,11 @@ TEST(SimTest, SomeSynthesisedBoxGraspsHoldInAllSixDirections) {
       EXPECT_LT(out.rotation_deg[d], 15);
     }
     EXPECT_TRUE(out.part_aligned);
-    EXPECT_NE(out.caption.find("Grasp the lid of the box object, with contacts on"),
+    EXPECT_NE(out.caption.find("Grasp the handle of the hammer object, with contacts on"),
               std::string::npos);
   }
-  std::cout << "[note] " << held << " of " << r.grasps.size() << " box lid wraps hold\n";
-  EXPECT_GE(held, 2);
+  std::cout << "[note] " << held << " of " << r.grasps.size() << " hammer handle wraps hold\n";
+  EXPECT_GE(held, 6) << "the 75% goal on the object the synthesis does best";
 }
 
 /// Small damped least-squares IK: moves the listed contact candidates of `hand` onto `targets`
