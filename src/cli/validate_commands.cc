@@ -120,8 +120,8 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
          << ",max_self_penetration=" << p.max_self_penetration << ",kp=" << p.kp
          << ",joint_damping=" << p.joint_damping << ",early_exit=" << p.early_exit
          << ",hold_object_while_closing=" << p.hold_object_while_closing
-         << ",settle_time=" << p.settle_time << ",settle_speed=" << p.settle_speed
-         << ",settle_spin=" << p.settle_spin << ",table=" << p.table;
+         << ",settle_time=" << p.settle_time << ",settle_margin=" << p.settle_margin
+         << ",table=" << p.table;
   v.params = params.str();
   if (Status s = WriteValidation(request.grasps, v); !s) return s;
 

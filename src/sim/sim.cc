@@ -441,11 +441,16 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
       out.translation[dir] = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
       out.rotation_deg[dir] = RotationDeg(q + 3);
       held = out.translation[dir] < p.max_translation && out.rotation_deg[dir] < p.max_rotation_deg;
-      // at rest under the constant force: a deterministic system at a fixed point stays there
+      // settled: even moving on at twice its present speed for the rest of the 2 s, the object
+      // would stay within both limits (the speeds only decay once the grasp has taken the load)
       const mjtNum* v = d->qvel + object_dof;
-      const bool at_rest = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) < p.settle_speed &&
-                           std::sqrt(v[3] * v[3] + v[4] * v[4] + v[5] * v[5]) < p.settle_spin;
-      still = at_rest ? still + 1 : 0;
+      const double left = (force_steps - 1 - s) * p.timestep;
+      const double speed = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+      const double spin_deg = std::sqrt(v[3] * v[3] + v[4] * v[4] + v[5] * v[5]) * 180 / kPi;
+      const bool settled =
+          out.translation[dir] + p.settle_margin * speed * left < p.max_translation &&
+          out.rotation_deg[dir] + p.settle_margin * spin_deg * left < p.max_rotation_deg;
+      still = settled ? still + 1 : 0;
     }
     out.held[dir] = held ? 1 : 0;
     all = all && held;

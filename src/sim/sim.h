@@ -38,10 +38,10 @@ struct SimParams {
   double kp = 5.0;             ///< joint position gain (N m / rad)
   double joint_damping = 0.1;  ///< N m s / rad
   bool early_exit = true;      ///< stop at the first failing direction (the rest: not run)
-  double settle_time = 0.2;    ///< s: a direction holds once the object has stayed at rest this
+  double settle_time = 0.2;    ///< s: a direction holds once the object has stayed settled this
                                ///< long under the force (0: always the full force_time)
-  double settle_speed = 1e-3;  ///< m/s: "at rest" below this speed ...
-  double settle_spin = 1e-2;   ///< rad/s: ... and this angular speed
+  double settle_margin = 4;    ///< settled: moving on at settle_margin x its present speeds for
+                               ///< the rest of force_time, the object would stay within limits
   bool reuse_closing = true;   ///< each direction restores the saved post-squeeze state instead of
                                ///< closing the hand again (same result: the run is deterministic)
   bool hold_object_while_closing = true;  ///< object pinned during approach and squeeze, released
