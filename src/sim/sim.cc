@@ -503,8 +503,9 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
   std::ostringstream x;
   x << std::setprecision(17) << "<mujoco model=\"dexvlg_drop\">\n"
     << "  <option timestep=\"0.002\" gravity=\"0 0 -9.81\" cone=\"elliptic\"/>\n"
-    << "  <default><geom condim=\"4\" friction=\"" << params.friction << " " << params.torsional
-    << " 0.0001\"/></default>\n  <asset>\n";
+    // rolling friction (condim 6) so that round objects (an apple) come to rest
+    << "  <default><geom condim=\"6\" friction=\"" << params.friction << " " << params.torsional
+    << " 0.002\"/></default>\n  <asset>\n";
   for (size_t i = 0; i < pieces.size(); ++i) {
     x << "    <mesh name=\"piece_" << i << "\" vertex=\"" << Vertices(pieces[i].vertices)
       << "\"/>\n";
@@ -542,10 +543,13 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
     const Vec3 start = Vec3(0, 0, radius + 0.01) - q.toRotationMatrix() * (0.5 * (lo + hi));
     for (int a = 0; a < 3; ++a) d->qpos[a] = start[a];
     d->qpos[3] = q.w(), d->qpos[4] = q.x(), d->qpos[5] = q.y(), d->qpos[6] = q.z();
-    for (int s = 0; s < 1500; ++s) mj_step(m.get(), d.get());  // 3 s: falls, tips, settles
-    double speed = 0;
-    for (int a = 0; a < 6; ++a) speed = std::max(speed, std::abs(d->qvel[a]));
-    if (speed > 0.05) continue;  // still rolling (a cylinder on its side): not a resting pose
+    double speed = 1e9;  // falls, tips and settles: up to 6 s, checked every second
+    for (int second = 0; second < 6 && speed > 0.01; ++second) {
+      for (int s = 0; s < 500; ++s) mj_step(m.get(), d.get());
+      speed = 0;
+      for (int a = 0; a < 6; ++a) speed = std::max(speed, std::abs(d->qvel[a]));
+    }
+    if (speed > 0.05) continue;  // still rolling: not a resting pose
     const Eigen::Quaterniond r(d->qpos[3], d->qpos[4], d->qpos[5], d->qpos[6]);
     Placement p;
     p.R = r.normalized().toRotationMatrix();

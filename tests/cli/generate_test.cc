@@ -159,6 +159,27 @@ TEST(GenerateTest, KilledAtAnyMomentItResumesWithoutLosingOrDuplicatingWork) {
   fs::remove_all(clean);
 }
 
+TEST(GenerateTest, BadInputGivesAClearError) {
+  const fs::path dir = fs::temp_directory_path() / "dexvlg_generate_bad";
+  fs::remove_all(dir);
+  Outcome r =
+      Shell(std::string(DEXVLG_BINARY) + " generate --objects /nonexistent/thing.obj --out " +
+            dir.string() + " --count 1 --scenes 1");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("/nonexistent/thing.obj"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("failed"), std::string::npos) << r.output;
+  r = Shell(std::string(DEXVLG_BINARY) + " dataset verify /nonexistent/dataset");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("/nonexistent/dataset"), std::string::npos) << r.output;
+  r = Shell(std::string(DEXVLG_BINARY) + " dataset info " + dir.string());
+  EXPECT_EQ(r.code, 1) << "no shards: " << r.output;
+  r = Shell(std::string(DEXVLG_BINARY) + " generate --objects mug --out " + dir.string() +
+            " --image-scale 3");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("--image-scale"), std::string::npos) << r.output;
+  fs::remove_all(dir);
+}
+
 TEST(GenerateTest, TwoMpiRanksShareTheObjects) {
   if (Shell("command -v mpirun").code != 0) GTEST_SKIP() << "mpirun is not installed";
   if (Shell(std::string(DEXVLG_BINARY) + " --version").output.find("mpi") == std::string::npos) {
