@@ -155,54 +155,66 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
   tbb::enumerable_thread_specific<SimWorker> workers([&] { return sim->MakeWorker(); });
-  for (int part = 0; part < row.shard.parts; ++part) {
-    for (const std::string& mode_name : o.modes) {
-      SynthOptions so;
-      so.part = object.part_names[part];
-      so.mode = mode_name == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
-      so.count = o.count;
-      so.max_attempts = o.attempts;
-      so.seed = o.seed * 7919u + static_cast<unsigned>(part * 2 + (so.mode == GraspMode::kPinch));
-      const auto t0 = std::chrono::steady_clock::now();
-      auto result = Synthesize(hand, object, so);
-      t_synth += seconds_since(t0);
-      if (!result) {
-        log << "  " << object.name << " / " << so.part << " / " << mode_name << ": "
-            << result.error().message << "\n";
-        continue;
-      }
-      const std::vector<Grasp>& grasps = result->grasps;
-      const auto t1 = std::chrono::steady_clock::now();
-      std::vector<SimOutcome> outcomes(grasps.size());
-      tbb::parallel_for(size_t{0}, grasps.size(), [&](size_t i) {
-        const Grasp& gr = grasps[i];
-        outcomes[i] = sim->Run(gr.pregrasp.data(), gr.grasp.data(), gr.squeeze.data(),
-                               result->target_label, workers.local());
-      });
-      t_sim += seconds_since(t1);
-      for (size_t i = 0; i < grasps.size(); ++i) {
-        const Grasp& gr = grasps[i];
-        const SimOutcome& out = outcomes[i];
-        g.pregrasp.insert(g.pregrasp.end(), gr.pregrasp.begin(), gr.pregrasp.end());
-        g.grasp.insert(g.grasp.end(), gr.grasp.begin(), gr.grasp.end());
-        g.squeeze.insert(g.squeeze.end(), gr.squeeze.begin(), gr.squeeze.end());
-        g.part.push_back(result->target_label);
-        g.mode.push_back(so.mode == GraspMode::kPinch ? 1 : 0);
-        g.success.push_back(out.success ? 1 : 0);
-        g.held.insert(g.held.end(), out.held.begin(), out.held.end());
-        g.penetration.push_back(out.penetration);
-        g.reason.push_back(out.reason);
-        g.caption.push_back(out.caption);
-      }
-    }
-  }
-  // scenes: resting poses, rendered; the successful grasps whose hand stays above the table
-  const auto t2 = std::chrono::steady_clock::now();
+  // resting poses first: every scene gets its own grasps, synthesised with its table
+  const auto t_rest = std::chrono::steady_clock::now();
   auto placements = RestingPoses(object, pieces, o.scenes, o.seed, o.sim);
   if (!placements) {
     row.status = "failed: " + placements.error().message;
     return row;
   }
+  double t_scenes = seconds_since(t_rest);
+  for (size_t k = 0; k < placements->size(); ++k) {
+    const Placement& pl = (*placements)[k];
+    for (int part = 0; part < row.shard.parts; ++part) {
+      for (const std::string& mode_name : o.modes) {
+        SynthOptions so;
+        so.part = object.part_names[part];
+        so.mode = mode_name == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
+        so.count = o.count;
+        so.max_attempts = o.attempts;
+        so.seed = o.seed * 7919u +
+                  static_cast<unsigned>(1000 * k + part * 2 + (so.mode == GraspMode::kPinch));
+        // the table in the object frame: z_table = n . x + t_z, below when negative
+        so.table = true;
+        so.table_normal = pl.R.transpose() * Vec3::UnitZ();
+        so.table_offset = -pl.t.z();
+        const auto t0 = std::chrono::steady_clock::now();
+        auto result = Synthesize(hand, object, so);
+        t_synth += seconds_since(t0);
+        if (!result) {
+          log << "  " << object.name << " / " << so.part << " / " << mode_name << ": "
+              << result.error().message << "\n";
+          continue;
+        }
+        const std::vector<Grasp>& grasps = result->grasps;
+        const auto t1 = std::chrono::steady_clock::now();
+        std::vector<SimOutcome> outcomes(grasps.size());
+        tbb::parallel_for(size_t{0}, grasps.size(), [&](size_t i) {
+          const Grasp& gr = grasps[i];
+          outcomes[i] = sim->Run(gr.pregrasp.data(), gr.grasp.data(), gr.squeeze.data(),
+                                 result->target_label, workers.local());
+        });
+        t_sim += seconds_since(t1);
+        for (size_t i = 0; i < grasps.size(); ++i) {
+          const Grasp& gr = grasps[i];
+          const SimOutcome& out = outcomes[i];
+          g.pregrasp.insert(g.pregrasp.end(), gr.pregrasp.begin(), gr.pregrasp.end());
+          g.grasp.insert(g.grasp.end(), gr.grasp.begin(), gr.grasp.end());
+          g.squeeze.insert(g.squeeze.end(), gr.squeeze.begin(), gr.squeeze.end());
+          g.part.push_back(result->target_label);
+          g.mode.push_back(so.mode == GraspMode::kPinch ? 1 : 0);
+          g.scene.push_back(static_cast<int>(k));
+          g.success.push_back(out.success ? 1 : 0);
+          g.held.insert(g.held.end(), out.held.begin(), out.held.end());
+          g.penetration.push_back(out.penetration);
+          g.reason.push_back(out.reason);
+          g.caption.push_back(out.caption);
+        }
+      }
+    }
+  }
+  // scenes rendered; each keeps its own successful grasps whose hand stays above the table
+  const auto t2 = std::chrono::steady_clock::now();
   auto raw = LoadObject(source);
   const bool textured =
       raw && (!raw->mesh.texture.empty() || raw->mesh.colors.size() == raw->mesh.vertices.size());
@@ -216,7 +228,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
                                        o.pictures && k == 0));
     std::vector<int> keep;
     for (int i = 0; i < g.count(); ++i) {
-      if (!g.success[i]) continue;
+      if (!g.success[i] || g.scene[i] != static_cast<int>(k)) continue;
       bool clear = true;
       for (const std::vector<double>* poses : {&g.pregrasp, &g.grasp, &g.squeeze}) {
         const std::vector<double> r(poses->begin() + static_cast<size_t>(i) * g.pose_size,
@@ -227,7 +239,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
     }
     content.scene_grasps.push_back(keep);
   }
-  const double t_scenes = seconds_since(t2);
+  t_scenes += seconds_since(t2);
   log << "\n  " << object.name << ": synthesis " << std::fixed << std::setprecision(1) << t_synth
       << " s, validation " << t_sim << " s, scenes " << t_scenes << " s\n";
   if (o.pictures && !content.scenes.empty()) {

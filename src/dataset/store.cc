@@ -89,6 +89,7 @@ Status WriteShard(const std::string& path, const ShardContent& c) {
   w.Put("/grasps/squeeze", g.squeeze, {n, ps});
   w.Put("/grasps/part", g.part, {n});
   w.Put("/grasps/mode", g.mode, {n});
+  w.Put("/grasps/scene", g.scene, {n});
   w.Put("/grasps/success", g.success, {n});
   w.Put("/grasps/held", g.held, {n, 6});
   w.Put("/grasps/penetration", g.penetration, {n});
@@ -257,7 +258,7 @@ int VerifyDataset(const std::string& dataset, std::ostream& report) {
     for (const char* name : {"/grasps/pregrasp", "/grasps/squeeze"}) {
       if (r.Dims(name) != std::vector<uint64_t>{n, ps}) problem(path + ": " + name + " shape");
     }
-    for (const char* name : {"/grasps/part", "/grasps/mode", "/grasps/success",
+    for (const char* name : {"/grasps/part", "/grasps/mode", "/grasps/scene", "/grasps/success",
                              "/grasps/penetration", "/grasps/reason", "/grasps/caption"}) {
       if (r.Dims(name) != std::vector<uint64_t>{n}) problem(path + ": " + name + " shape");
     }
@@ -288,6 +289,8 @@ int VerifyDataset(const std::string& dataset, std::ostream& report) {
         problem(path + ": success_count attribute disagrees with /grasps/success");
       }
     }
+    auto grasp_scene = r.Ints("/grasps/scene");
+    if (!grasp_scene) problem(grasp_scene.error().message);
     const auto parts = r.Dims("/object/part_names");
     const int num_parts = parts.empty() ? 0 : static_cast<int>(parts[0]);
     const std::vector<std::string> scenes = r.Members("/scenes");
@@ -333,6 +336,11 @@ int VerifyDataset(const std::string& dataset, std::ostream& report) {
           if (i < 0 || static_cast<uint64_t>(i) >= n || (success && (*success)[i] != 1)) {
             problem(path + ": " + group + "/grasp_index " + std::to_string(i) +
                     " is not a successful grasp");
+            break;
+          }
+          if (grasp_scene && (*grasp_scene)[i] != std::atoi(name.c_str())) {
+            problem(path + ": " + group + "/grasp_index " + std::to_string(i) +
+                    " was made for another scene");
             break;
           }
         }

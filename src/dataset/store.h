@@ -17,12 +17,14 @@ inline constexpr const char* kShardFormat = "dexvlg-dataset-shard";
 inline constexpr int kShardVersion = 1;
 inline constexpr const char* kShardDir = "shards";
 
-/// The grasps of one object (object frame), every validated one, with its simulation result.
+/// The grasps of one object (object frame), every validated one, with its simulation result;
+/// each was synthesised for one scene (the object resting on the table in that scene's pose).
 struct ShardGrasps {
   int pose_size = 0;
   std::vector<double> pregrasp, grasp, squeeze;  ///< N x pose_size
   std::vector<int> part;                         ///< part label of the grasp's target
   std::vector<int> mode;                         ///< 0 wrap, 1 pinch
+  std::vector<int> scene;                        ///< the scene (table) it was made for
   std::vector<int> success;                      ///< 0/1: held in simulation (all checks)
   std::vector<int> held;                         ///< N x 6: per direction 1 / 0 / -1 not run
   std::vector<double> penetration;               ///< m, MuJoCo at the grasp
@@ -37,8 +39,9 @@ struct ShardContent {
   const LabeledMesh* mesh = nullptr;
   ShardGrasps grasps;
   std::vector<Scene> scenes;
-  std::vector<std::vector<int>> scene_grasps;  ///< per scene: successful grasps clear of the table
-  double seconds = 0;                          ///< time it took to make
+  std::vector<std::vector<int>>
+      scene_grasps;    ///< per scene: its successful grasps clear of the table
+  double seconds = 0;  ///< time it took to make
 };
 
 /// Writes `dataset/shards/<name>.h5` atomically (a .tmp file renamed over).

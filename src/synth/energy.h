@@ -53,6 +53,9 @@ struct EnergyObject {
   std::vector<Vec3> pen_points;         ///< object surface samples tested against the hand
   std::vector<Vec3> off_part;           ///< samples off the target part (barrier)
   Vec3 centre = Vec3::Zero();           ///< torque reference (target part centre)
+  bool table = false;                   ///< a table: hand samples below it count in E_pen
+  Vec3 table_normal = Vec3::UnitZ();    ///< below: table_normal . x < table_offset
+  double table_offset = 0;
 };
 
 /// The energy terms of one pose (unweighted) and their weighted sum.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "core/rotation.h"
@@ -118,7 +119,7 @@ PartSetup SetupPart(const LabeledMesh& object, int part) {
 }
 
 std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part, GraspMode mode,
-                                   unsigned seed, int attempt) {
+                                   unsigned seed, int attempt, const Vec3* up = nullptr) {
   std::mt19937 rng(seed * 1000003u + static_cast<unsigned>(attempt) * 7919u + 17u);
   std::uniform_real_distribution<double> uniform(0, 1);
   const std::vector<double> q = PreShape(hand, mode, rng);
@@ -165,6 +166,10 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part,
     }
   }
   d.normalize();
+  if (up != nullptr && d.dot(*up) > 0) {  // on a table the hand comes from above: mirror
+    d -= 2 * d.dot(*up) * *up;
+    u -= 2 * u.dot(*up) * *up;
+  }
   const Mat3 R = AlignHand(frame, d, u);
   // palm point outside the part's box along -d, 2-4 cm clear
   double support = 0;
@@ -220,6 +225,16 @@ struct Outcome {
   Grasp grasp;
 };
 
+/// The lowest hand surface sample along `normal` for the kinematics in `data` (pose 0).
+double LowestAlong(const HandModel& hand, const KinematicsData& data, const Vec3& normal) {
+  double lowest = std::numeric_limits<double>::infinity(), p[3];
+  for (const LinkPoint& point : hand.surface_points) {
+    PointPosition(data, 0, point, p);
+    lowest = std::min(lowest, normal.dot(Vec3(p[0], p[1], p[2])));
+  }
+  return lowest;
+}
+
 /// Filters an optimised pose x (exact distances) and, when it passes, fills the grasp with its
 /// contacts, squeeze and pregrasp. `w.data` must hold x's kinematics and `w.ws` its energy.
 Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions& options,
@@ -248,6 +263,9 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
     out.reason = "self-penetration";
   } else if (energy.residual > options.max_residual) {
     out.reason = "force closure";
+  } else if (options.table &&
+             LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+    out.reason = "below the table";
   } else if (energy.limit > 1e-9) {
     out.reason = "joint limits";
   } else if (off_part) {
@@ -283,12 +301,22 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
     g.squeeze[7 + j] = std::clamp(x[7 + j] + options.squeeze_angle * std::clamp(dir[j], -1.0, 1.0),
                                   hand.joints[j].lower, hand.joints[j].upper);
   }
+  if (options.table) {  // the squeezing fingers must not dig under the table either
+    ForwardKinematics(hand, g.squeeze.data(), 0, 1, w.data);
+    if (LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+      out.reason = "below the table";
+      return out;
+    }
+  }
   // pregrasp: fingers opened towards the rest pose and the palm backed off along its normal;
   // the first clear candidate (a hook around a handle must open before it backs off)
   const double candidates[][2] = {{0.5, 0.02}, {1.0, 0.02}, {1.0, 0.01}, {0.5, 0.01}, {1.0, 0.0}};
   for (const auto& [open, back] : candidates) {
     g.pregrasp = OpenedPose(hand, g.grasp, open, back);
     ForwardKinematics(hand, g.pregrasp.data(), 0, 1, w.data);
+    if (options.table && LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+      continue;  // an opened hand reaching under the table
+    }
     if (PenetrationDepth(hand, f, w.data) <= 0) return out;
   }
   out.reason = "no clear pregrasp";
@@ -337,8 +365,15 @@ HandModel CoarseSurface(const HandModel& hand, int stride) {
 }
 
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
-                                GraspMode mode, unsigned seed, int attempt) {
-  return InitialPoseFor(hand, SetupPart(object, part), mode, seed, attempt);
+                                GraspMode mode, unsigned seed, int attempt,
+                                const Vec3* table_normal) {
+  return InitialPoseFor(hand, SetupPart(object, part), mode, seed, attempt, table_normal);
+}
+
+double LowestAlong(const HandModel& hand, const double* pose, const Vec3& normal) {
+  KinematicsData data(hand, 1);
+  ForwardKinematics(hand, pose, 0, 1, data);
+  return LowestAlong(hand, data, normal);
 }
 
 Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
@@ -374,6 +409,9 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
   eo.field = &field;
   eo.part_field = &part_field;
   eo.centre = setup.info.box.centre;
+  eo.table = options.table;
+  eo.table_normal = options.table_normal;
+  eo.table_offset = options.table_offset;
   const SurfaceSamples dense = SampleSurface(object.mesh, 8192, options.seed + 1);
   const SurfaceSamples pen = FarthestPointSubset(dense, 384);
   eo.pen_points = pen.points;
@@ -410,7 +448,8 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
       Worker& w = workers.local();
       double* x = &poses[static_cast<size_t>(i) * ps];
       const std::vector<double> init =
-          InitialPoseFor(hand, setup, options.mode, options.seed, first + i);
+          InitialPoseFor(hand, setup, options.mode, options.seed, first + i,
+                         options.table ? &options.table_normal : nullptr);
       std::copy(init.begin(), init.end(), x);
       std::fill(w.m.begin(), w.m.end(), 0.0);
       std::fill(w.v.begin(), w.v.end(), 0.0);

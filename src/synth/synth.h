@@ -34,6 +34,12 @@ struct SynthOptions {
   double max_self_penetration = 0.003;  ///< m
   double max_contact_distance = 0.005;  ///< m, every mode contact from the surface
   double max_residual = 0.5;            ///< LP force-closure residual P
+  /// A table under the object (scene synthesis): a point x is below it when
+  /// table_normal . x < table_offset (object frame). Initial poses then approach from above and
+  /// grasps whose hand (grasp or pregrasp) reaches below it are rejected ("below the table").
+  bool table = false;
+  Vec3 table_normal = Vec3::UnitZ();
+  double table_offset = 0;
   double squeeze_angle = 0.5;  ///< rad: each contact's finger closes this far for the squeeze
                                ///< (0.1 held 13% of grasps in MuJoCo, 0.5: 71%; docs/sim.md)
 };
@@ -91,6 +97,11 @@ HandModel CoarseSurface(const HandModel& hand, int stride);
 
 /// Initial pose row of attempt `attempt` (deterministic in seed and attempt).
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
-                                GraspMode mode, unsigned seed, int attempt);
+                                GraspMode mode, unsigned seed, int attempt,
+                                const Vec3* table_normal = nullptr);
+
+/// The lowest hand surface sample along `normal` (its height above the plane through the
+/// origin) for a pose row: how far the hand stays above a table.
+double LowestAlong(const HandModel& hand, const double* pose, const Vec3& normal);
 
 }  // namespace dexvlg

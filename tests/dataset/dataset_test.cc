@@ -144,6 +144,7 @@ ShardContent SmallShard(const Fixture& f, const SceneOptions& o) {
     for (auto* v : {&g.pregrasp, &g.grasp, &g.squeeze}) v->insert(v->end(), row.begin(), row.end());
     g.part.push_back(i % 2);
     g.mode.push_back(0);
+    g.scene.push_back(0);
     g.success.push_back(i != 1);
     g.held.insert(g.held.end(), 6, 1);
     g.penetration.push_back(0.001);

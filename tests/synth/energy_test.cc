@@ -49,14 +49,14 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
   const MugFixture& s = MugFixtureData();
   const HandModel& hand = s.hand;
   const int dof = hand.dof();
-  for (const char* term : {"fc", "bar", "dis", "limit", "pen", "spen", "dir"}) {
+  for (const char* term : {"fc", "bar", "dis", "limit", "pen", "spen", "dir", "table"}) {
     EnergyWeights w;
     w.fc = w.bar = w.dis = w.limit = w.pen = w.spen = w.dir = 0;
     if (std::string(term) == "fc") w.fc = 1;
     if (std::string(term) == "bar") w.bar = 1;
     if (std::string(term) == "dis") w.dis = 1;
     if (std::string(term) == "limit") w.limit = 1;
-    if (std::string(term) == "pen") w.pen = 1;
+    if (std::string(term) == "pen" || std::string(term) == "table") w.pen = 1;
     if (std::string(term) == "spen") w.spen = 1;
     if (std::string(term) == "dir") w.dir = 1;
     w.tau_fc = 10;  // use LP magnitudes
@@ -76,18 +76,23 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
         const Vec3 shift = s.object.off_part[37 * attempt] + Vec3(0.004, 0.003, 0.002) - Vec3(tip);
         for (int a = 0; a < 3; ++a) x[a] += shift[a];
       }
+      EnergyObject object = s.object;
+      if (std::string(term) == "table") {  // a tilted table through the hand's root
+        object.table = true;
+        object.table_normal = Vec3(0.2, 0.1, 1).normalized();
+        object.table_offset = object.table_normal.dot(Vec3(x[0], x[1], x[2]));
+      }
       EnergyWorkspace ws(hand, hand.wrap);
       std::vector<double> grad(dof), dummy(dof);
       ForwardKinematics(hand, x.data(), 0, 1, data);
-      const EnergyTerms e = Energy(hand, s.object, w, data, 0, x.data(), true, ws, grad.data());
+      const EnergyTerms e = Energy(hand, object, w, data, 0, x.data(), true, ws, grad.data());
       if (e.total > 1e-9) ++active;
       auto central = [&](int c, double eps) {
         auto [plus, minus] = testing::PerturbedPoses(hand, x.data(), c, eps);
         ForwardKinematics(hand, plus.data(), 0, 1, data);
-        const double ep = Energy(hand, s.object, w, data, 0, plus.data(), false, ws, nullptr).total;
+        const double ep = Energy(hand, object, w, data, 0, plus.data(), false, ws, nullptr).total;
         ForwardKinematics(hand, minus.data(), 0, 1, data);
-        const double em =
-            Energy(hand, s.object, w, data, 0, minus.data(), false, ws, nullptr).total;
+        const double em = Energy(hand, object, w, data, 0, minus.data(), false, ws, nullptr).total;
         return (ep - em) / (2 * eps);
       };
       bool kinked = false;

@@ -120,6 +120,32 @@ TEST(SynthTest, SameGraspsOnOneAndTwoThreads) {
   }
 }
 
+TEST(SynthTest, OnATableTheHandStaysAboveIt) {
+  // the mug stands on a table whose top is 5 mm above its base: without the table, grasps of
+  // its body reach below that plane; with it, none does, in any of the three poses
+  const LabeledMesh& box = Closed("mug");
+  SynthOptions options;
+  options.part = "body";
+  options.count = 6;
+  options.batch = 32;
+  options.table_normal = Vec3::UnitZ();
+  options.table_offset = 0.005;
+  const SynthResult free = Synthesize(DefaultHand(), box, options).value();
+  int below = 0;
+  for (const Grasp& g : free.grasps) {
+    below += LowestAlong(DefaultHand(), g.grasp.data(), Vec3::UnitZ()) < options.table_offset;
+  }
+  EXPECT_GT(below, 0) << "the test needs grasps that reach under the base";
+  options.table = true;
+  const SynthResult on_table = Synthesize(DefaultHand(), box, options).value();
+  ASSERT_GE(on_table.grasps.size(), 3u);
+  for (const Grasp& g : on_table.grasps) {
+    for (const std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) {
+      EXPECT_GE(LowestAlong(DefaultHand(), pose->data(), Vec3::UnitZ()), options.table_offset);
+    }
+  }
+}
+
 TEST(SynthTest, UnknownPartNamesTheParts) {
   SynthOptions options;
   options.part = "spout";
