@@ -6,8 +6,8 @@
 #include <cmath>
 #include <random>
 
-#include "hand/kinematics.h"
 #include "object/mesh_sdf.h"
+#include "synth/synth.h"
 
 namespace dexvlg {
 namespace {
@@ -42,14 +42,7 @@ std::vector<double> PlacePose(const std::vector<double>& row, const Placement& p
 }
 
 bool HandAboveTable(const HandModel& hand, const std::vector<double>& row, double tolerance) {
-  KinematicsData data(hand, 1);
-  ForwardKinematics(hand, row.data(), 0, 1, data);
-  double p[3];
-  for (const LinkPoint& point : hand.surface_points) {
-    PointPosition(data, 0, point, p);
-    if (p[2] < -tolerance) return false;
-  }
-  return true;
+  return LowestAlong(hand, row.data(), Vec3::UnitZ()) >= -tolerance;
 }
 
 Scene MakeScene(const LabeledMesh& object, const TriMesh& appearance,
