@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -52,6 +53,21 @@ std::string FolderMesh(const fs::path& dir) {
   }
   std::sort(meshes.begin(), meshes.end());
   return meshes.empty() ? "" : meshes.front();
+}
+
+/// A muted colour chosen by the object's name (stable across runs).
+Vec3 PlainColor(const std::string& name) {
+  uint32_t h = 2166136261u;
+  for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  const double hue = (h % 360) / 60.0;
+  const double x = 1 - std::abs(std::fmod(hue, 2.0) - 1);
+  const Vec3 rgb = hue < 1   ? Vec3(1, x, 0)
+                   : hue < 2 ? Vec3(x, 1, 0)
+                   : hue < 3 ? Vec3(0, 1, x)
+                   : hue < 4 ? Vec3(0, x, 1)
+                   : hue < 5 ? Vec3(x, 0, 1)
+                             : Vec3(1, 0, x);
+  return Vec3::Constant(0.35) + 0.45 * rgb;  // saturation and value kept moderate
 }
 
 }  // namespace
@@ -215,12 +231,15 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
   }
   // scenes rendered; each keeps its own successful grasps whose hand stays above the table
   const auto t2 = std::chrono::steady_clock::now();
+  // colour: the scan's texture or vertex colours; otherwise one plain colour for the whole
+  // object (never part colours: the point colours would give the part labels away)
   auto raw = LoadObject(source);
   const bool textured =
       raw && (!raw->mesh.texture.empty() || raw->mesh.colors.size() == raw->mesh.vertices.size());
   const TriMesh& appearance = textured ? raw->mesh : object.mesh;
   const std::vector<Vec3> colors =
-      textured ? MeshFaceColors(raw->mesh, Vec3(0.7, 0.7, 0.7)) : PartFaceColors(object);
+      textured ? MeshFaceColors(raw->mesh, Vec3(0.7, 0.7, 0.7))
+               : std::vector<Vec3>(object.mesh.faces.size(), PlainColor(object.name));
   for (size_t k = 0; k < placements->size(); ++k) {
     const Placement& pl = (*placements)[k];
     content.scenes.push_back(MakeScene(object, appearance, colors, pl, o.scene,
