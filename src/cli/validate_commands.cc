@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -68,17 +69,99 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
     for (int j = 0; j < hand->nq(); ++j) out[7 + j] = r[7 + column[j]];
     return out;
   };
+  const SimParams& p = request.params;
+  std::ostringstream params;
+  params << "object_mass=" << p.object_mass << ",friction=" << p.friction
+         << ",torsional=" << p.torsional << ",impratio=" << p.impratio
+         << ",noslip_iterations=" << p.noslip_iterations << ",timestep=" << p.timestep
+         << ",force_per_kg=" << p.force_per_kg << ",approach_time=" << p.approach_time
+         << ",squeeze_time=" << p.squeeze_time << ",force_time=" << p.force_time
+         << ",max_translation=" << p.max_translation << ",max_rotation_deg=" << p.max_rotation_deg
+         << ",max_penetration=" << p.max_penetration
+         << ",max_self_penetration=" << p.max_self_penetration << ",kp=" << p.kp
+         << ",joint_damping=" << p.joint_damping << ",early_exit=" << p.early_exit
+         << ",hold_object_while_closing=" << p.hold_object_while_closing
+         << ",settle_time=" << p.settle_time << ",settle_margin=" << p.settle_margin
+         << ",table=" << p.table;
+  const std::string params_text = params.str();
+  // checkpoint: finished grasps go to a sidecar file, a line per grasp, so that a killed run
+  // resumes where it stopped (same file, same protocol parameters)
+  const std::string partial = request.grasps + ".validate.partial";
   std::vector<SimOutcome> outcomes(n);
+  std::vector<char> done(n, 0);
+  int resumed = 0;
+  {
+    std::ifstream in(partial);
+    std::string line;
+    bool matches = false;
+    if (in && std::getline(in, line)) {
+      const auto head = nlohmann::json::parse(line, nullptr, false);
+      matches = !head.is_discarded() && head.value("params", "") == params_text &&
+                head.value("count", -1) == n;
+    }
+    while (matches && std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.contains("i")) continue;  // a line cut by the kill
+      SimOutcome o;
+      int i = -1;
+      try {
+        i = j.at("i").get<int>();
+        o.success = j.at("success").get<bool>();
+        o.part_aligned = j.at("part_aligned").get<bool>();
+        o.held = j.at("held").get<std::array<int, kDirections>>();
+        o.translation = j.at("translation").get<std::array<double, kDirections>>();
+        o.rotation_deg = j.at("rotation_deg").get<std::array<double, kDirections>>();
+        o.penetration = j.at("penetration").get<double>();
+        o.self_penetration = j.at("self_penetration").get<double>();
+        o.reason = j.at("reason").get<std::string>();
+        o.caption = j.at("caption").get<std::string>();
+      } catch (const nlohmann::json::exception&) {
+        continue;  // not a line this version wrote: that grasp is simulated again
+      }
+      if (i < 0 || i >= n || done[i]) continue;
+      outcomes[i] = std::move(o);
+      done[i] = 1;
+      ++resumed;
+    }
+    if (!matches) std::remove(partial.c_str());
+  }
+  std::ofstream checkpoint(partial, std::ios::app);
+  if (resumed == 0) {
+    checkpoint << nlohmann::json{{"params", params_text}, {"count", n}}.dump() << "\n";
+  } else {
+    log << "resuming: " << resumed << " of " << n << " grasps were validated by an earlier run\n";
+  }
+  std::vector<int> todo;
+  for (int i = 0; i < n; ++i) {
+    if (!done[i]) todo.push_back(i);
+  }
   tbb::enumerable_thread_specific<SimWorker> workers([&] { return scene->MakeWorker(); });
-  const int chunk = 16;
-  for (int first = 0; first < n; first += chunk) {
-    const int last = std::min(n, first + chunk);
-    tbb::parallel_for(first, last, [&](int i) {
+  const int chunk = 8;
+  for (size_t first = 0; first < todo.size(); first += chunk) {
+    const size_t last = std::min(todo.size(), first + chunk);
+    tbb::parallel_for(first, last, [&](size_t k) {
+      const int i = todo[k];
       const std::vector<double> pre = row(set->pregrasp, i), grasp = row(set->grasp, i),
                                 squeeze = row(set->squeeze, i);
       outcomes[i] = scene->Run(pre.data(), grasp.data(), squeeze.data(), target, workers.local());
     });
-    ShowProgress(last, n, "grasps");
+    for (size_t k = first; k < last; ++k) {
+      const SimOutcome& o = outcomes[todo[k]];
+      checkpoint << nlohmann::json{{"i", todo[k]},
+                                   {"success", o.success},
+                                   {"part_aligned", o.part_aligned},
+                                   {"held", o.held},
+                                   {"translation", o.translation},
+                                   {"rotation_deg", o.rotation_deg},
+                                   {"penetration", o.penetration},
+                                   {"self_penetration", o.self_penetration},
+                                   {"reason", o.reason},
+                                   {"caption", o.caption}}
+                        .dump()
+                 << "\n";
+    }
+    checkpoint.flush();
+    ShowProgress(resumed + static_cast<int>(last), n, "grasps");
   }
   std::cerr << "\n";
   const double seconds =
@@ -108,27 +191,15 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
     pen_max = std::max(pen_max, o.penetration);
     under_mm += o.penetration < 0.001;
   }
-  const SimParams& p = request.params;
-  std::ostringstream params;
-  params << "object_mass=" << p.object_mass << ",friction=" << p.friction
-         << ",torsional=" << p.torsional << ",impratio=" << p.impratio
-         << ",noslip_iterations=" << p.noslip_iterations << ",timestep=" << p.timestep
-         << ",force_per_kg=" << p.force_per_kg << ",approach_time=" << p.approach_time
-         << ",squeeze_time=" << p.squeeze_time << ",force_time=" << p.force_time
-         << ",max_translation=" << p.max_translation << ",max_rotation_deg=" << p.max_rotation_deg
-         << ",max_penetration=" << p.max_penetration
-         << ",max_self_penetration=" << p.max_self_penetration << ",kp=" << p.kp
-         << ",joint_damping=" << p.joint_damping << ",early_exit=" << p.early_exit
-         << ",hold_object_while_closing=" << p.hold_object_while_closing
-         << ",settle_time=" << p.settle_time << ",settle_margin=" << p.settle_margin
-         << ",table=" << p.table;
-  v.params = params.str();
+  v.params = params_text;
   if (Status s = WriteValidation(request.grasps, v); !s) return s;
+  checkpoint.close();
+  std::remove(partial.c_str());  // the results are in the grasp file now
 
   log << set->object << " / " << set->part << " / " << set->mode << ": " << success << " of " << n
       << " grasps hold (" << std::fixed << std::setprecision(1) << 100.0 * success / std::max(1, n)
-      << "%) in " << std::setprecision(2) << seconds << " s (" << n / std::max(seconds, 1e-9)
-      << " grasps/s)\n"
+      << "%) in " << std::setprecision(2) << seconds << " s ("
+      << (n - resumed) / std::max(seconds, 1e-9) << " grasps/s)\n"
       << "  penetration (MuJoCo contacts at the grasp): mean " << std::setprecision(2)
       << 1e3 * pen_sum / std::max(1, n) << " mm, max " << 1e3 * pen_max << " mm, " << under_mm
       << " of " << n << " under 1 mm\n  held per direction:";
