@@ -9,9 +9,11 @@
 
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
+#include "object/convex.h"
 #include "object/procedural.h"
 #include "parts/prepare.h"
 #include "render/render.h"
+#include "sim/sim.h"
 #include "synth/contact_sheet.h"
 #include "synth/synth.h"
 
@@ -78,12 +80,19 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
 
   // part-aware grasps: wrap and pinch on the handle and on the body
   out << "\n== part-aware grasp synthesis on the mug (DexGraspNet 3.0 energy, LP force closure, "
-         "2 threads) ==\n";
+         "2 threads), each grasp then tested in MuJoCo (six force directions) ==\n";
   auto closed = LoadClosedObject("mug");
   if (!closed) {
     out << "  " << closed.error().message << "\n";
     return false;
   }
+  auto sim = SimScene::Build(hand, *closed, ShellPieces(closed->mesh), SimParams{});
+  if (!sim) {
+    out << "  " << sim.error().message << "\n";
+    return false;
+  }
+  SimWorker worker = sim->MakeWorker();
+  std::string caption;
   std::vector<Image> views;
   for (const char* part : {"handle", "body"}) {
     for (GraspMode mode : {GraspMode::kWrap, GraspMode::kPinch}) {
@@ -108,7 +117,14 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
         out << ", penetration " << g.penetration * 1e3 << " mm, LP residual "
             << std::setprecision(2) << g.energy.residual;
       }
-      out << "\n";
+      int held = 0;
+      for (const Grasp& g : result->grasps) {
+        const SimOutcome o = sim->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(),
+                                      result->target_label, worker);
+        held += o.success;
+        if (o.success && caption.empty()) caption = o.caption;
+      }
+      out << ", held in simulation " << held << " of " << result->grasps.size() << "\n";
       out.unsetf(std::ios::fixed);
       for (size_t i = 0; i < result->grasps.size() && i < 2; ++i) {
         views.push_back(
@@ -119,7 +135,9 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
   if (!views.empty() && WritePng(Tile(views, 4), dir + "/mug_grasps.png")) {
     out << "  picture: " << dir << "/mug_grasps.png (target part in orange)\n";
   }
+  if (!caption.empty()) out << "  caption from the simulated contacts: \"" << caption << "\"\n";
   out << "\nNext: `dexvlg synth --help` (any mesh, prepared object or procedural object), "
+         "`dexvlg validate --help`, `dexvlg generate --help` (datasets with table-top scenes), "
          "`dexvlg object --help`, `dexvlg hand --help`.\n";
   return true;
 }
