@@ -61,6 +61,35 @@ void MassProperties(const TriMesh& mesh, double mass, Vec3* com, Mat3* inertia) 
   *inertia = centred.trace() * Mat3::Identity() - centred;
 }
 
+/// The object's collision pieces as MJCF mesh assets (`object_piece_<i>`).
+std::string ObjectAssets(const std::vector<TriMesh>& pieces) {
+  std::ostringstream x;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    x << "    <mesh name=\"object_piece_" << i << "\" vertex=\"" << Vertices(pieces[i].vertices)
+      << "\"/>\n";
+  }
+  return x.str();
+}
+
+/// The object as a free body of its pieces with `mass` and the inertia of its closed surface;
+/// priority 1, so its friction governs every contact it makes.
+std::string ObjectBody(const LabeledMesh& object, size_t pieces, double mass) {
+  Vec3 com;
+  Mat3 I;
+  MassProperties(object.mesh, mass, &com, &I);
+  std::ostringstream x;
+  x << std::setprecision(17) << "    <body name=\"" << kObjectBody << "\">\n      <freejoint/>\n"
+    << "      <inertial pos=\"" << Vec(com) << "\" mass=\"" << mass << "\" fullinertia=\""
+    << I(0, 0) << " " << I(1, 1) << " " << I(2, 2) << " " << I(0, 1) << " " << I(0, 2) << " "
+    << I(1, 2) << "\"/>\n";
+  for (size_t i = 0; i < pieces; ++i) {
+    x << "      <geom name=\"object_geom_" << i << "\" type=\"mesh\" mesh=\"object_piece_" << i
+      << "\" priority=\"1\" density=\"0\"/>\n";
+  }
+  x << "    </body>\n";
+  return x.str();
+}
+
 const char* GeomTypeName(GeomType type) {
   switch (type) {
     case GeomType::kSphere:
@@ -103,11 +132,7 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
         << Vertices(hand.geoms[g].hull_vertices) << "\"/>\n";
     }
   }
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    x << "    <mesh name=\"object_piece_" << i << "\" vertex=\"" << Vertices(pieces[i].vertices)
-      << "\"/>\n";
-  }
-  x << "  </asset>\n  <worldbody>\n";
+  x << ObjectAssets(pieces) << "  </asset>\n  <worldbody>\n";
   if (p.table) {
     Vec3 lo, hi;
     object.mesh.Bounds(&lo, &hi);
@@ -176,18 +201,7 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
     x << pad << "</body>\n";
   };
   body(0, 0);
-  Vec3 com;
-  Mat3 I;
-  MassProperties(object.mesh, p.object_mass, &com, &I);
-  x << "    <body name=\"" << kObjectBody << "\">\n      <freejoint/>\n"
-    << "      <inertial pos=\"" << Vec(com) << "\" mass=\"" << p.object_mass << "\" fullinertia=\""
-    << I(0, 0) << " " << I(1, 1) << " " << I(2, 2) << " " << I(0, 1) << " " << I(0, 2) << " "
-    << I(1, 2) << "\"/>\n";
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    x << "      <geom name=\"object_geom_" << i << "\" type=\"mesh\" mesh=\"object_piece_" << i
-      << "\" priority=\"1\" density=\"0\"/>\n";
-  }
-  x << "    </body>\n  </worldbody>\n  <contact>\n";
+  x << ObjectBody(object, pieces.size(), p.object_mass) << "  </worldbody>\n  <contact>\n";
   // only the hand's self-collision pairs collide within the hand
   std::set<std::pair<int, int>> pairs(hand.self_pairs.begin(), hand.self_pairs.end());
   for (int a = 0; a < hand.num_links(); ++a) {
@@ -497,28 +511,15 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
                                               const std::vector<TriMesh>& pieces, int count,
                                               unsigned seed, const SimParams& params) {
   if (pieces.empty()) return Error{object.name + ": no collision pieces to drop"};
-  Vec3 com;
-  Mat3 I;
-  MassProperties(object.mesh, params.object_mass, &com, &I);
   std::ostringstream x;
-  x << std::setprecision(17) << "<mujoco model=\"dexvlg_drop\">\n"
+  x << "<mujoco model=\"dexvlg_drop\">\n"
     << "  <option timestep=\"0.002\" gravity=\"0 0 -9.81\" cone=\"elliptic\"/>\n"
     // rolling friction (condim 6) so that round objects (an apple) come to rest
     << "  <default><geom condim=\"6\" friction=\"" << params.friction << " " << params.torsional
-    << " 0.002\"/></default>\n  <asset>\n";
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    x << "    <mesh name=\"piece_" << i << "\" vertex=\"" << Vertices(pieces[i].vertices)
-      << "\"/>\n";
-  }
-  x << "  </asset>\n  <worldbody>\n    <geom name=\"table\" type=\"plane\" size=\"1 1 0.01\"/>\n"
-    << "    <body name=\"" << kObjectBody << "\">\n      <freejoint/>\n"
-    << "      <inertial pos=\"" << Vec(com) << "\" mass=\"" << params.object_mass
-    << "\" fullinertia=\"" << I(0, 0) << " " << I(1, 1) << " " << I(2, 2) << " " << I(0, 1) << " "
-    << I(0, 2) << " " << I(1, 2) << "\"/>\n";
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    x << "      <geom type=\"mesh\" mesh=\"piece_" << i << "\" density=\"0\"/>\n";
-  }
-  x << "    </body>\n  </worldbody>\n</mujoco>\n";
+    << " 0.002\"/></default>\n  <asset>\n"
+    << ObjectAssets(pieces)
+    << "  </asset>\n  <worldbody>\n    <geom name=\"table\" type=\"plane\" size=\"1 1 0.01\"/>\n"
+    << ObjectBody(object, pieces.size(), params.object_mass) << "  </worldbody>\n</mujoco>\n";
   auto model = LoadMjcfText(x.str(), object.name + " drop scene");
   if (!model) return model.error();
   std::unique_ptr<mjModel, void (*)(mjModel*)> m(model->release(), mj_deleteModel);
@@ -553,7 +554,6 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
     const Eigen::Quaterniond r(d->qpos[3], d->qpos[4], d->qpos[5], d->qpos[6]);
     Placement p;
     p.R = r.normalized().toRotationMatrix();
-    p.t = Vec3(0, 0, d->qpos[2]);
     // centred over the origin: the object's bounds centre at x = y = 0
     const Vec3 centre = p.R * (0.5 * (lo + hi));
     p.t = Vec3(-centre.x(), -centre.y(), d->qpos[2]);
