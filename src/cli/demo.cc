@@ -122,7 +122,7 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
         const SimOutcome o = sim->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(),
                                       result->target_label, worker);
         held += o.success;
-        if (o.success && caption.empty()) caption = o.caption;
+        if (o.valid && caption.empty()) caption = o.caption;
       }
       out << ", held in simulation " << held << " of " << result->grasps.size() << "\n";
       out.unsetf(std::ios::fixed);

@@ -222,9 +222,9 @@ int main(int argc, char** argv) {
       ->add_option("--noslip", validate_request.params.noslip_iterations,
                    "No-slip solver iterations (0: off)")
       ->capture_default_str();
-  validate->add_flag("!--free-closing", validate_request.params.hold_object_while_closing,
-                     "Leave the object free while the hand closes (default: pinned until the "
-                     "force phase)");
+  validate->add_flag("--pinned-closing", validate_request.params.pin_object_while_closing,
+                     "LENIENT variant, never a headline figure: pin the object while the hand "
+                     "closes (default: free throughout, as DexGraspBench)");
   validate->add_flag("--table", validate_request.params.table,
                      "Table-top lift variant: a table under the object, gravity on, force +z");
   validate->add_flag("!--no-early-exit", validate_request.params.early_exit,

@@ -220,7 +220,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
           g.part.push_back(result->target_label);
           g.mode.push_back(so.mode == GraspMode::kPinch ? 1 : 0);
           g.scene.push_back(static_cast<int>(k));
-          g.success.push_back(out.success ? 1 : 0);
+          g.success.push_back(out.valid ? 1 : 0);
           g.held.insert(g.held.end(), out.held.begin(), out.held.end());
           g.penetration.push_back(out.penetration);
           g.reason.push_back(out.reason);

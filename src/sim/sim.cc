@@ -9,6 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "core/demand.h"
+#include "hand/hand_geometry.h"
+#include "hand/kinematics.h"
 #include "hand/mjcf.h"
 #include "object/convex.h"
 
@@ -108,8 +111,34 @@ const char* GeomTypeName(GeomType type) {
   return "sphere";
 }
 
-/// The scene MJCF: the hand written from its model (root = mocap body, one position actuator
-/// per joint), the object as a free body of convex mesh pieces.
+/// The hand's actuators: one per tendon coupling (its joints with their coefficients) when
+/// `couplings`, and one per joint that no such tendon drives.
+std::vector<std::vector<std::pair<int, double>>> Channels(const HandModel& hand, bool couplings) {
+  std::vector<std::vector<std::pair<int, double>>> out;
+  std::vector<char> coupled(hand.nq(), 0);
+  if (couplings) {
+    for (const JointCoupling& c : hand.couplings) {
+      if (c.kind != "tendon") continue;
+      std::vector<std::pair<int, double>> channel;
+      for (size_t i = 0; i < c.joints.size(); ++i) {
+        channel.emplace_back(c.joints[i], c.coefs[i]);
+        coupled[c.joints[i]] = 1;
+      }
+      out.push_back(std::move(channel));
+    }
+  }
+  for (int j = 0; j < hand.nq(); ++j) {
+    if (!coupled[j]) out.push_back({{j, 1.0}});
+  }
+  return out;
+}
+
+const char* const kMocapBody = "dexvlg_mocap";
+const char* const kHandRootJoint = "dexvlg_hand_root";
+
+/// The scene MJCF: the hand written from its model (root = a free body welded to a mocap body,
+/// position actuators on its joints and tendon couplings), the object as a free body of convex
+/// mesh pieces.
 std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
                       const std::vector<TriMesh>& pieces, const SimParams& p) {
   std::ostringstream x;
@@ -119,12 +148,17 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
        "boundinertia=\"1e-7\"/>\n"
     << "  <option timestep=\"" << p.timestep << "\" gravity=\"0 0 " << (p.table ? -9.81 : 0.0)
     << "\" cone=\"elliptic\" impratio=\"" << p.impratio << "\" noslip_iterations=\""
-    << p.noslip_iterations << "\"/>\n"
+    << p.noslip_iterations << "\" integrator=\"" << (p.implicit ? "implicit" : "Euler")
+    << "\"/>\n"
     << "  <size njmax=\"2000\" nconmax=\"500\"/>\n"
     << "  <default>\n"
-    << "    <joint damping=\"" << p.joint_damping << "\" armature=\"0.001\"/>\n"
+    << "    <joint damping=\"" << p.joint_damping << "\" armature=\"" << p.armature
+    << "\" frictionloss=\"" << p.frictionloss << "\"/>\n"
     << "    <geom density=\"1000\" condim=\"4\" friction=\"" << p.friction << " " << p.torsional
     << " 0.0001\"/>\n"
+    << "    <default class=\"hand\"><geom solref=\"" << p.hand_solref[0] << " "
+    << p.hand_solref[1] << "\" solimp=\"" << p.hand_solimp[0] << " " << p.hand_solimp[1] << " "
+    << p.hand_solimp[2] << "\"/></default>\n"
     << "  </default>\n  <asset>\n";
   for (size_t g = 0; g < hand.geoms.size(); ++g) {
     if (hand.geoms[g].type == GeomType::kMesh) {
@@ -133,6 +167,7 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
     }
   }
   x << ObjectAssets(pieces) << "  </asset>\n  <worldbody>\n";
+  x << "    <body name=\"" << kMocapBody << "\" mocap=\"true\"/>\n";
   if (p.table) {
     Vec3 lo, hi;
     object.mesh.Bounds(&lo, &hi);
@@ -147,7 +182,7 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
     const std::string pad(2 * depth + 4, ' ');
     x << pad << "<body name=\"" << link.name << "\"";
     if (l == 0) {
-      x << " mocap=\"true\" pos=\"0 0 0.5\">\n";
+      x << " childclass=\"hand\">\n" << pad << "  <freejoint name=\"" << kHandRootJoint << "\"/>\n";
     } else {
       x << " pos=\"" << Vec(link.p_PL) << "\" quat=\"" << Quat(link.R_PL) << "\">\n";
     }
@@ -213,14 +248,33 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
         << "\"/>\n";
     }
   }
-  x << "  </contact>\n  <actuator>\n";
-  for (const Joint& joint : hand.joints) {
-    x << "    <position name=\"act_" << joint.name << "\" joint=\"" << joint.name << "\" kp=\""
-      << p.kp << "\"";
-    if (joint.limited) {
-      x << " ctrllimited=\"true\" ctrlrange=\"" << joint.lower << " " << joint.upper << "\"";
+  x << "  </contact>\n  <equality>\n    <weld body1=\"" << kMocapBody << "\" body2=\""
+    << hand.links[0].name << "\" relpose=\"0 0 0 1 0 0 0\" torquescale=\"1\" solimp=\"";
+  for (int i = 0; i < 5; ++i) x << (i ? " " : "") << p.weld_solimp[i];
+  x << "\"/>\n  </equality>\n";
+  const auto channels = Channels(hand, p.couplings);
+  x << "  <tendon>\n";
+  int tendons = 0;
+  for (const auto& channel : channels) {
+    if (channel.size() == 1 && channel[0].second == 1.0) continue;
+    x << "    <fixed name=\"dexvlg_tendon_" << tendons++ << "\">";
+    for (const auto& [j, coef] : channel) {
+      x << "<joint joint=\"" << hand.joints[j].name << "\" coef=\"" << coef << "\"/>";
     }
-    x << "/>\n";
+    x << "</fixed>\n";
+  }
+  x << "  </tendon>\n  <actuator>\n";
+  tendons = 0;
+  for (const auto& channel : channels) {
+    const bool tendon = !(channel.size() == 1 && channel[0].second == 1.0);
+    x << "    <position ";
+    if (tendon) {
+      x << "tendon=\"dexvlg_tendon_" << tendons++ << "\"";
+    } else {
+      x << "joint=\"" << hand.joints[channel[0].first].name << "\"";
+    }
+    x << " kp=\"" << p.kp << "\" forcelimited=\"true\" forcerange=\"" << -p.force_limit << " "
+      << p.force_limit << "\"/>\n";
   }
   x << "  </actuator>\n</mujoco>\n";
   return x.str();
@@ -233,6 +287,113 @@ double RotationDeg(const mjtNum* q) {
 }
 
 }  // namespace
+
+namespace {
+
+/// Calls visit(name, field) for every field of SimParams (one list for writing and parsing).
+template <class P, class F>
+void VisitParams(P& p, F&& visit) {
+  visit("object_mass", p.object_mass);
+  visit("friction", p.friction);
+  visit("torsional", p.torsional);
+  visit("impratio", p.impratio);
+  visit("noslip_iterations", p.noslip_iterations);
+  visit("timestep", p.timestep);
+  visit("implicit", p.implicit);
+  visit("hand_solref", p.hand_solref);
+  visit("hand_solimp", p.hand_solimp);
+  visit("weld_solimp", p.weld_solimp);
+  visit("kp", p.kp);
+  visit("force_limit", p.force_limit);
+  visit("joint_damping", p.joint_damping);
+  visit("armature", p.armature);
+  visit("frictionloss", p.frictionloss);
+  visit("couplings", p.couplings);
+  visit("waypoints", p.waypoints);
+  visit("substeps", p.substeps);
+  visit("max_pregrasp_penetration", p.max_pregrasp_penetration);
+  visit("force_per_kg", p.force_per_kg);
+  visit("force_time", p.force_time);
+  visit("force_checks", p.force_checks);
+  visit("max_translation", p.max_translation);
+  visit("max_rotation_deg", p.max_rotation_deg);
+  visit("max_penetration", p.max_penetration);
+  visit("max_self_penetration", p.max_self_penetration);
+  visit("box_cell", p.box_cell);
+  visit("early_exit", p.early_exit);
+  visit("settle_time", p.settle_time);
+  visit("settle_margin", p.settle_margin);
+  visit("reuse_closing", p.reuse_closing);
+  visit("pin_object_while_closing", p.pin_object_while_closing);
+  visit("table", p.table);
+  visit("lift_height", p.lift_height);
+  visit("lift_time", p.lift_time);
+}
+
+void Put(std::ostream& s, double v) { s << std::setprecision(17) << v; }
+void Put(std::ostream& s, int v) { s << v; }
+void Put(std::ostream& s, bool v) { s << (v ? 1 : 0); }
+template <size_t N>
+void Put(std::ostream& s, const std::array<double, N>& v) {
+  for (size_t i = 0; i < N; ++i) {
+    if (i) s << " ";
+    Put(s, v[i]);
+  }
+}
+
+bool Take(std::istream& s, double* v) { return static_cast<bool>(s >> *v) && std::isfinite(*v); }
+bool Take(std::istream& s, int* v) { return static_cast<bool>(s >> *v); }
+bool Take(std::istream& s, bool* v) {
+  int i = 0;
+  if (!(s >> i) || (i != 0 && i != 1)) return false;
+  *v = i == 1;
+  return true;
+}
+template <size_t N>
+bool Take(std::istream& s, std::array<double, N>* v) {
+  for (size_t i = 0; i < N; ++i) {
+    if (!Take(s, &(*v)[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string SimParamsText(const SimParams& params) {
+  std::ostringstream s;
+  bool first = true;
+  VisitParams(params, [&](const char* name, const auto& value) {
+    s << (first ? "" : ",") << name << "=";
+    Put(s, value);
+    first = false;
+  });
+  return s.str();
+}
+
+Expected<SimParams> ParseSimParams(const std::string& text) {
+  SimParams p;
+  std::istringstream in(text);
+  std::string item;
+  std::set<std::string> seen;
+  while (std::getline(in, item, ',')) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos) {
+      return Error{"simulation parameters: \"" + item + "\" is not name=value"};
+    }
+    const std::string name = item.substr(0, eq);
+    bool known = false, ok = false;
+    VisitParams(p, [&](const char* field, auto& value) {
+      if (name != field) return;
+      known = true;
+      std::istringstream v(item.substr(eq + 1));
+      ok = Take(v, &value) && (v >> std::ws).eof();
+    });
+    if (!known) return Error{"simulation parameters: unknown parameter \"" + name + "\""};
+    if (!ok) return Error{"simulation parameters: bad value in \"" + item + "\""};
+    seen.insert(name);
+  }
+  return p;
+}
 
 const char* DirectionName(int direction) {
   static const char* const names[kDirections] = {"+x", "-x", "+y", "-y", "+z", "-z"};
@@ -263,6 +424,9 @@ SimScene& SimScene::operator=(SimScene&& o) noexcept {
   std::swap(object_body_, o.object_body_);
   std::swap(object_qpos_, o.object_qpos_);
   std::swap(mocap_, o.mocap_);
+  std::swap(root_qpos_, o.root_qpos_);
+  std::swap(samples_, o.samples_);
+  std::swap(channels_, o.channels_);
   std::swap(joint_qpos_, o.joint_qpos_);
   std::swap(body_link_, o.body_link_);
   return *this;
@@ -274,6 +438,11 @@ SimScene::~SimScene() {
 Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& object,
                                    const std::vector<TriMesh>& pieces, const SimParams& params) {
   if (pieces.empty()) return Error{object.name + ": no collision pieces to simulate"};
+  if (params.waypoints < 1 || params.substeps < 1 || params.force_checks < 1 ||
+      !(params.timestep > 0) || !(params.force_time > 0)) {
+    return Error{"simulation parameters: waypoints, substeps, force_checks, timestep and "
+                 "force_time must be positive"};
+  }
   SimScene scene;
   scene.hand_ = &hand;
   scene.object_ = &object;
@@ -283,17 +452,24 @@ Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& obj
   if (!model) return model.error();
   scene.model_ = model->release();
   const mjModel* m = scene.model_;
+  const int root_joint = mj_name2id(m, mjOBJ_JOINT, kHandRootJoint);
+  const int mocap_body = mj_name2id(m, mjOBJ_BODY, kMocapBody);
+  DEXVLG_DEMAND(root_joint >= 0 && mocap_body >= 0 && m->body_mocapid[mocap_body] >= 0,
+                "the scene has its hand root joint and mocap body");
   scene.object_body_ = mj_name2id(m, mjOBJ_BODY, kObjectBody);
   scene.object_qpos_ = m->jnt_qposadr[m->body_jntadr[scene.object_body_]];
-  scene.mocap_ = m->body_mocapid[mj_name2id(m, mjOBJ_BODY, hand.links[0].name.c_str())];
+  scene.mocap_ = m->body_mocapid[mocap_body];
+  scene.root_qpos_ = m->jnt_qposadr[root_joint];
   for (const Joint& j : hand.joints) {
     scene.joint_qpos_.push_back(m->jnt_qposadr[mj_name2id(m, mjOBJ_JOINT, j.name.c_str())]);
   }
+  scene.channels_ = Channels(hand, params.couplings);
   scene.body_link_.assign(m->nbody, -1);
   for (int l = 0; l < hand.num_links(); ++l) {
     scene.body_link_[mj_name2id(m, mjOBJ_BODY, hand.links[l].name.c_str())] = l;
   }
   scene.sdf_ = std::make_unique<MeshSdf>(object.mesh);
+  scene.samples_ = SampleSurface(object.mesh, 4096, 1).points;
   return scene;
 }
 
@@ -305,18 +481,6 @@ SimWorker SimScene::MakeWorker() const {
 }
 
 namespace {
-
-/// Sets the hand's mocap root and joint targets from a pose row (object frame = world).
-void SetHand(const mjModel* m, mjData* d, int mocap, const std::vector<int>& qadr,
-             const double* row, bool also_qpos) {
-  for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap + a] = row[a];
-  for (int a = 0; a < 4; ++a) d->mocap_quat[4 * mocap + a] = row[3 + a];
-  for (size_t j = 0; j < qadr.size(); ++j) {
-    d->ctrl[j] = row[7 + j];
-    if (also_qpos) d->qpos[qadr[j]] = row[7 + j];
-  }
-  (void)m;
-}
 
 /// Pose row between a and b (linear in t and q, slerp in the rotation).
 void Blend(const double* a, const double* b, int size, double s, double* out) {
@@ -340,53 +504,95 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   SimOutcome out;
   out.held.fill(-1);
   std::vector<double> row(size);
-  const int approach = std::max(1, static_cast<int>(std::lround(p.approach_time / p.timestep)));
-  const int close = std::max(1, static_cast<int>(std::lround(p.squeeze_time / p.timestep)));
   const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
-  auto pin = [&] {
-    if (!p.hold_object_while_closing || p.table) return;  // on a table it rests by itself
+  // the hand's targets: mocap root and actuator controls from a pose row
+  auto set_targets = [&](const double* r) {
+    for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap_ + a] = r[a];
+    for (int a = 0; a < 4; ++a) d->mocap_quat[4 * mocap_ + a] = r[3 + a];
+    for (size_t c = 0; c < channels_.size(); ++c) {
+      double ctrl = 0;
+      for (const auto& [j, coef] : channels_[c]) ctrl += coef * r[7 + j];
+      d->ctrl[c] = ctrl;
+    }
+  };
+  // the hand placed at a pose row (root and joints), object at its frame's origin, at rest
+  auto place = [&](const double* r) {
+    mj_resetData(m, d);
+    for (int a = 0; a < 7; ++a) d->qpos[root_qpos_ + a] = r[a];
+    for (size_t j = 0; j < joint_qpos_.size(); ++j) d->qpos[joint_qpos_[j]] = r[7 + j];
+    set_targets(r);
+    mj_forward(m, d);
+  };
+  auto pin = [&] {  // the lenient variant only
+    if (!p.pin_object_while_closing || p.table) return;
     const double identity[7] = {0, 0, 0, 1, 0, 0, 0};
     for (int a = 0; a < 7; ++a) d->qpos[object_qpos_ + a] = identity[a];
     for (int a = 0; a < 6; ++a) d->qvel[object_dof + a] = 0;
   };
-  auto approach_phase = [&] {  // reset, pregrasp -> grasp
-    mj_resetData(m, d);
-    SetHand(m, d, mocap_, joint_qpos_, pregrasp, true);
+  // deepest hand-object and hand-hand MuJoCo contacts of the present state
+  auto depths = [&](double* object_depth, double* self_depth) {
+    *object_depth = *self_depth = 0;
+    for (int i = 0; i < d->ncon; ++i) {
+      const mjContact& c = d->contact[i];
+      const int l1 = body_link_[m->geom_bodyid[c.geom1]], l2 = body_link_[m->geom_bodyid[c.geom2]];
+      if (l1 >= 0 && l2 >= 0) {
+        *self_depth = std::max(*self_depth, -c.dist);
+      } else if (l1 >= 0 || l2 >= 0) {
+        *object_depth = std::max(*object_depth, -c.dist);
+      }
+    }
+  };
+  // pregrasp -> grasp, then grasp -> squeeze: waypoints x substeps each, palm and fingers
+  // together (DexGraspBench's control_hand_with_interp)
+  auto move = [&](const double* from, const double* to) {
+    for (int k = 1; k <= p.waypoints; ++k) {
+      Blend(from, to, size, static_cast<double>(k) / p.waypoints, row.data());
+      set_targets(row.data());
+      for (int s = 0; s < p.substeps; ++s) {
+        mj_step(m, d);
+        pin();
+      }
+    }
+  };
+  auto close = [&] {
+    place(pregrasp);
+    move(pregrasp, grasp);
+    move(grasp, squeeze);
     mj_forward(m, d);
-    for (int s = 0; s < approach; ++s) {
-      // first half: the palm moves in with the fingers open; second half: the fingers close
-      const double u = (s + 1.0) / approach;
-      Blend(pregrasp, grasp, size, std::min(1.0, 2 * u), row.data());
-      const double close_u = std::max(0.0, 2 * u - 1);
-      for (int j = 7; j < size; ++j) row[j] = (1 - close_u) * pregrasp[j] + close_u * grasp[j];
-      SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
-      mj_step(m, d);
-      pin();
-    }
-    mj_forward(m, d);  // contacts at the grasp
   };
-  auto squeeze_phase = [&] {  // grasp -> squeeze
-    for (int s = 0; s < close; ++s) {
-      Blend(grasp, squeeze, size, (s + 1.0) / close, row.data());
-      SetHand(m, d, mocap_, joint_qpos_, row.data(), false);
-      mj_step(m, d);
-      pin();
+
+  // the DexVLG checks at the placed grasp pose: exact penetration, self-penetration
+  place(grasp);
+  {
+    double ignored = 0;
+    depths(&ignored, &out.self_penetration);
+    KinematicsData kin(*hand_, 1);
+    ForwardKinematics(*hand_, grasp, 0, 1, kin);
+    double depth = 0, q[3];
+    for (const LinkPoint& s : hand_->surface_points) {
+      PointPosition(kin, 0, s, q);
+      depth = std::max(depth, -sdf_->Query(Vec3(q), 0.02).distance);
     }
-    mj_forward(m, d);  // contacts of the final, pinned state
-  };
-  approach_phase();
-  // contacts at the grasp: penetration, self-penetration (the squeeze then presses the fingers
-  // into a pinned object on purpose, which soft contacts turn into depth)
-  for (int i = 0; i < d->ncon; ++i) {
-    const mjContact& c = d->contact[i];
-    const int l1 = body_link_[m->geom_bodyid[c.geom1]], l2 = body_link_[m->geom_bodyid[c.geom2]];
-    if (l1 >= 0 && l2 >= 0) {
-      out.self_penetration = std::max(out.self_penetration, -c.dist);
-    } else if (l1 >= 0 || l2 >= 0) {
-      out.penetration = std::max(out.penetration, -c.dist);
+    for (const Vec3& s : samples_) {
+      depth = std::max(depth, -HandSignedDistance(*hand_, kin, 0, s, 0.02).distance);
     }
+    out.penetration = depth;
   }
-  squeeze_phase();
+  // DexGraspBench: a pregrasp deep in collision fails before anything moves
+  place(pregrasp);
+  {
+    double object_depth = 0, self_depth = 0;
+    depths(&object_depth, &self_depth);
+    out.pregrasp_penetration = std::max(object_depth, self_depth);
+  }
+  const bool clear = out.pregrasp_penetration <= p.max_pregrasp_penetration;
+  bool all = clear;
+  if (clear) close();
+  {  // how far the closing hand pushed the object before any force acted
+    const mjtNum* q = d->qpos + object_qpos_;
+    out.closing_translation = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+    out.closing_rotation_deg = RotationDeg(q + 3);
+  }
   // contacts after the squeeze: the links on the object and the parts they touch
   std::set<int> links;
   bool aligned = true;
@@ -396,7 +602,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   for (int r = 0; r < 3; ++r) {
     for (int c = 0; c < 3; ++c) obj_R(r, c) = d->xmat[9 * object_body_ + 3 * r + c];
   }
-  for (int i = 0; i < d->ncon; ++i) {
+  for (int i = 0; i < d->ncon && clear; ++i) {
     const mjContact& c = d->contact[i];
     const int b1 = m->geom_bodyid[c.geom1], b2 = m->geom_bodyid[c.geom2];
     const int link = b1 == object_body_ ? body_link_[b2] : b2 == object_body_ ? body_link_[b1] : -1;
@@ -414,32 +620,34 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
           : "object";
   out.caption = Caption(*hand_, part_name, object_->name, out.contact_links);
   // the six directions from the same post-squeeze state (the simulation is deterministic, so
-  // restoring it equals re-running the approach: tests/sim/sim_test.cc checks it)
+  // restoring it equals closing again from a fresh reset: tests/sim/sim_test.cc checks it)
   mj_copyData(w.saved, m, d);
   const int force_steps = std::max(1, static_cast<int>(std::lround(p.force_time / p.timestep)));
+  const int check_every = std::max(1, force_steps / p.force_checks);
   const double force = p.force_per_kg * p.object_mass;
-  bool all = true;
-  if (p.table) {  // lift straight up, then hold: the object must come along
+  auto judge = [&](int slot, const mjtNum* q, double lift) {
+    out.translation[slot] =
+        std::sqrt(q[0] * q[0] + q[1] * q[1] + (q[2] - lift) * (q[2] - lift));
+    out.rotation_deg[slot] = RotationDeg(q + 3);
+    return out.translation[slot] < p.max_translation &&
+           out.rotation_deg[slot] < p.max_rotation_deg;
+  };
+  if (p.table && clear) {  // lift straight up, then hold: the object must come along
     const int lift = std::max(1, static_cast<int>(std::lround(p.lift_time / p.timestep)));
     const double z0 = d->mocap_pos[3 * mocap_ + 2];
     for (int s = 0; s < 2 * lift; ++s) {
       d->mocap_pos[3 * mocap_ + 2] = z0 + p.lift_height * std::min(1.0, (s + 1.0) / lift);
       mj_step(m, d);
     }
-    const mjtNum* q = d->qpos + object_qpos_;
     // displacement relative to where the hand took it: the lifted pose
-    out.translation[4] =
-        std::sqrt(q[0] * q[0] + q[1] * q[1] + (q[2] - p.lift_height) * (q[2] - p.lift_height));
-    out.rotation_deg[4] = RotationDeg(q + 3);
-    all = out.translation[4] < p.max_translation && out.rotation_deg[4] < p.max_rotation_deg;
+    all = judge(4, d->qpos + object_qpos_, p.lift_height);
     out.held[4] = all ? 1 : 0;
   }
-  for (int dir = 0; dir < kDirections && (all || !p.early_exit) && !p.table; ++dir) {
+  for (int dir = 0; dir < kDirections && clear && (all || !p.early_exit) && !p.table; ++dir) {
     if (p.reuse_closing) {
       mj_copyData(d, m, w.saved);
-    } else {  // the plain protocol: every direction closes the hand again
-      approach_phase();
-      squeeze_phase();
+    } else {  // the plain protocol: every direction closes the hand again from a fresh reset
+      close();
     }
     mjtNum* f = d->xfrc_applied + 6 * object_body_;
     for (int a = 0; a < 6; ++a) f[a] = 0;
@@ -452,29 +660,31 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     for (int s = 0; s < force_steps && held && still < settle_steps; ++s) {
       mj_step(m, d);
       const mjtNum* q = d->qpos + object_qpos_;
-      out.translation[dir] = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
-      out.rotation_deg[dir] = RotationDeg(q + 3);
-      held = out.translation[dir] < p.max_translation && out.rotation_deg[dir] < p.max_rotation_deg;
-      // settled: even moving on at twice its present speed for the rest of the 2 s, the object
-      // would stay within both limits (the speeds only decay once the grasp has taken the load)
+      // judged every check_every steps, from the pose at reset (DexGraspBench)
+      if ((s + 1) % check_every == 0) held = judge(dir, q, 0);
+      // settled: even moving on at settle_margin x its present speed for the rest of the
+      // force, the object would stay within both limits (speeds only decay once the grasp has
+      // taken the load)
       const mjtNum* v = d->qvel + object_dof;
       const double left = (force_steps - 1 - s) * p.timestep;
       const double speed = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
       const double spin_deg = std::sqrt(v[3] * v[3] + v[4] * v[4] + v[5] * v[5]) * 180 / kPi;
-      const bool settled =
-          out.translation[dir] + p.settle_margin * speed * left < p.max_translation &&
-          out.rotation_deg[dir] + p.settle_margin * spin_deg * left < p.max_rotation_deg;
+      const double moved = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+      const bool settled = moved + p.settle_margin * speed * left < p.max_translation &&
+                           RotationDeg(q + 3) + p.settle_margin * spin_deg * left <
+                               p.max_rotation_deg;
       still = settled ? still + 1 : 0;
+      if (still >= settle_steps) judge(dir, q, 0);  // the figures where it stopped
     }
     out.held[dir] = held ? 1 : 0;
     all = all && held;
   }
-  if (out.penetration >= p.max_penetration) {
-    out.reason = "penetration";
-  } else if (out.self_penetration >= p.max_self_penetration) {
-    out.reason = "self-penetration";
-  } else if (out.contact_links.empty()) {
-    out.reason = "no contact";
+  out.success = all;
+  if (!clear) {
+    out.reason = "pregrasp in collision";
+  } else if (!all && (out.closing_translation >= p.max_translation ||
+                      out.closing_rotation_deg >= p.max_rotation_deg)) {
+    out.reason = "pushed away while closing";
   } else if (!all) {
     for (int dir = 0; dir < kDirections; ++dir) {
       if (out.held[dir] == 0) {
@@ -482,10 +692,16 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
         break;
       }
     }
+  } else if (out.penetration >= p.max_penetration) {
+    out.reason = "penetration";
+  } else if (out.self_penetration >= p.max_self_penetration) {
+    out.reason = "self-penetration";
+  } else if (out.contact_links.empty()) {
+    out.reason = "no contact";
   } else if (!out.part_aligned) {
     out.reason = "off the target part";
   }
-  out.success = out.reason.empty();
+  out.valid = out.reason.empty();
   return out;
 }
 
@@ -497,7 +713,10 @@ std::array<double, kDirections> SimScene::UnheldTranslation(SimWorker& w) const 
       std::max(1, static_cast<int>(std::lround(params_.force_time / params_.timestep)));
   for (int dir = 0; dir < kDirections; ++dir) {
     mj_resetData(m, d);
-    for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap_ + a] = 100.0;  // the hand parked away
+    for (int a = 0; a < 3; ++a) {  // the hand parked away
+      d->mocap_pos[3 * mocap_ + a] = 100.0;
+      d->qpos[root_qpos_ + a] = 100.0;
+    }
     mjtNum* f = d->xfrc_applied + 6 * object_body_;
     f[dir / 2] = (dir % 2 == 0 ? 1 : -1) * params_.force_per_kg * params_.object_mass;
     for (int s = 0; s < force_steps; ++s) mj_step(m, d);

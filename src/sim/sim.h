@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -18,40 +19,67 @@ struct mjData_;
 
 namespace dexvlg {
 
-/// Every parameter of the protocol (docs/sim.md). Defaults follow DexGraspBench.
+/// Every parameter of the protocol (docs/sim.md gives each value's source). The defaults are
+/// DexGraspBench's (JYChen18/DexGraspBench, main: config/task/eval.yaml, src/util/hand_util.py,
+/// src/task/eval_func/fc_mocap.py, assets/hand/shadow/right_hand.xml); the DexVLG checks
+/// (penetration, self-penetration, part alignment) are reported beside them.
 struct SimParams {
-  double object_mass = 0.1;        ///< kg
-  double friction = 0.6;           ///< tangential
-  double torsional = 0.02;         ///< torsional friction (condim 4, elliptic cones)
-  double impratio = 10;            ///< frictional-to-normal impedance ratio (stiff friction)
-  int noslip_iterations = 2;       ///< MuJoCo's no-slip post-solver passes (0: off)
-  double timestep = 0.004;         ///< s
-  double force_per_kg = 10;        ///< external force = force_per_kg x mass (N), replaces gravity
-  double approach_time = 0.3;      ///< s, pregrasp -> grasp
-  double squeeze_time = 0.2;       ///< s, grasp -> squeeze
-  double force_time = 2.0;         ///< s per direction
-  double max_translation = 0.05;   ///< m: fail at or beyond
-  double max_rotation_deg = 15;    ///< degrees: fail at or beyond
-  double max_penetration = 0.003;  ///< m, hand-object (MuJoCo contacts at the grasp)
-  double max_self_penetration = 0.003;  ///< m, hand-hand
-  double box_cell = 0.02;      ///< m: hand boxes are tiled into cells this size (0: not tiled)
-  double kp = 5.0;             ///< joint position gain (N m / rad)
-  double joint_damping = 0.1;  ///< N m s / rad
-  bool early_exit = true;      ///< stop at the first failing direction (the rest: not run)
-  double settle_time = 0.2;    ///< s: a direction holds once the object has stayed settled this
-                               ///< long under the force (0: always the full force_time)
-  double settle_margin = 4;    ///< settled: moving on at settle_margin x its present speeds for
-                               ///< the rest of force_time, the object would stay within limits
-  bool reuse_closing = true;   ///< each direction restores the saved post-squeeze state instead of
-                               ///< closing the hand again (same result: the run is deterministic)
-  bool hold_object_while_closing = true;  ///< object pinned during approach and squeeze, released
-                                          ///< for the force phase (else a free object in zero
-                                          ///< gravity is knocked away by the first touch)
+  // the object
+  double object_mass = 0.1;  ///< kg
+  double friction = 0.6;     ///< tangential, every geom
+  double torsional = 0.02;   ///< torsional friction (condim 4, elliptic cones)
+  // the contact solver
+  double impratio = 10;       ///< frictional-to-normal impedance ratio (stiff friction)
+  int noslip_iterations = 2;  ///< MuJoCo's no-slip post-solver passes (0: off)
+  double timestep = 0.004;    ///< s
+  bool implicit = true;  ///< MuJoCo 2.2.2's `implicit` integrator (DexGraspBench: implicitfast,
+                         ///< which 2.2.2 lacks; both integrate damping implicitly); false: Euler
+  std::array<double, 2> hand_solref{0.005, 1};          ///< every hand geom
+  std::array<double, 3> hand_solimp{0.5, 0.99, 0.0001};  ///< every hand geom
+  // the hand: a free root welded to a mocap body, position actuators
+  std::array<double, 5> weld_solimp{0.9, 0.95, 0.001, 0.5, 2};  ///< root-to-mocap weld
+  double kp = 5.0;                ///< actuator position gain (N m / rad)
+  double force_limit = 3.0;       ///< actuator force range +- (N m)
+  double joint_damping = 0.05;    ///< N m s / rad
+  double armature = 0.0002;       ///< kg m^2
+  double frictionloss = 0.01;     ///< N m
+  bool couplings = true;          ///< the hand's tendon couplings drive their joints together
+                                  ///< (Shadow: J1 + J2 of a finger on one actuator)
+  // the motion: reset at the pregrasp, pregrasp -> grasp, grasp -> squeeze
+  int waypoints = 10;  ///< interpolated targets per motion (palm and fingers together)
+  int substeps = 10;   ///< simulation steps per waypoint
+  double max_pregrasp_penetration = 0.01;  ///< m: a pregrasp deeper in collision fails
+  // the six external forces
+  double force_per_kg = 10;       ///< external force = force_per_kg x mass (N), gravity off
+  double force_time = 2.0;        ///< s per direction
+  int force_checks = 10;          ///< the object's pose is judged this often per direction
+  double max_translation = 0.05;  ///< m from the pose at reset: fail at or beyond
+  double max_rotation_deg = 15;   ///< degrees from the pose at reset: fail at or beyond
+  // the DexVLG checks, reported beside success
+  double max_penetration = 0.003;       ///< m, hand-object, exact, at the placed grasp pose
+  double max_self_penetration = 0.003;  ///< m, hand-hand (MuJoCo contacts at the grasp pose)
+  // speed without changing the outcome
+  double box_cell = 0.02;       ///< m: hand boxes are tiled into cells this size (0: not tiled)
+  bool early_exit = true;       ///< stop at the first failing direction (the rest: not run)
+  double settle_time = 0.2;     ///< s: a direction holds once the object has stayed settled this
+                                ///< long under the force (0: always the full force_time)
+  double settle_margin = 4;     ///< settled: moving on at settle_margin x its present speeds for
+                                ///< the rest of force_time, the object would stay within limits
+  bool reuse_closing = true;    ///< each direction restores the saved post-squeeze state instead
+                                ///< of closing the hand again (same result: deterministic)
+  // variants, never the default
+  bool pin_object_while_closing = false;  ///< LENIENT: object pinned during approach and squeeze
   bool table = false;  ///< table-top lift variant: gravity on, the object on a table, the hand
                        ///< lifts it instead of the six force directions (result in held[4])
   double lift_height = 0.10;  ///< m, table variant
   double lift_time = 1.0;     ///< s to lift, then the same time holding it up
 };
+
+/// The parameters as one line "name=value,...", every field (stored with results, compared on
+/// resume).
+std::string SimParamsText(const SimParams& params);
+/// Parses SimParamsText's line (names it does not know, or bad values: an error).
+Expected<SimParams> ParseSimParams(const std::string& text);
 
 /// The six force directions, in order: +x, -x, +y, -y, +z, -z (object frame).
 inline constexpr int kDirections = 6;
@@ -59,11 +87,17 @@ const char* DirectionName(int direction);
 
 /// What one grasp did in simulation.
 struct SimOutcome {
-  bool success = false;
-  std::string reason;                   ///< "" on success, else the first failed check
+  bool success = false;  ///< the DexGraspBench protocol: a clear pregrasp and all six held
+  bool valid = false;    ///< success and the DexVLG checks: penetration, self-penetration,
+                         ///< some contact, part alignment (what a dataset keeps)
+  std::string reason;    ///< "" when valid, else the first failed check
   std::array<int, kDirections> held{};  ///< 1 held, 0 failed, -1 not run
   std::array<double, kDirections> translation{}, rotation_deg{};  ///< at the end (or failure)
-  double penetration = 0, self_penetration = 0;  ///< m, deepest MuJoCo contact at the grasp
+  double closing_translation = 0;   ///< m the object moved while the hand closed (no force yet)
+  double closing_rotation_deg = 0;  ///< degrees it turned while the hand closed
+  double pregrasp_penetration = 0;  ///< m, deepest MuJoCo contact at the pregrasp (reset)
+  double penetration = 0;       ///< m, exact hand-object depth at the placed grasp pose
+  double self_penetration = 0;  ///< m, deepest hand-hand MuJoCo contact at the grasp pose
   bool part_aligned = false;       ///< every hand-object contact is nearest the target part
   std::vector<int> contact_links;  ///< hand links touching the object after the squeeze
   std::string caption;             ///< "Grasp the {part} of the {object} object, with ..."
@@ -81,9 +115,9 @@ class SimWorker {
 };
 
 /// A hand and one object compiled once into a MuJoCo model (the hand written from the
-/// HandModel with its root as a mocap body and one position actuator per joint; the object a
-/// free body of convex pieces with the mass and inertia of its closed surface), reused across
-/// grasps by resetting state.
+/// HandModel, its root a free body welded to a mocap body, one position actuator per joint or
+/// per tendon coupling; the object a free body of convex pieces with the mass and inertia of its
+/// closed surface), reused across grasps by resetting state.
 class SimScene {
  public:
   static Expected<SimScene> Build(const HandModel& hand, const LabeledMesh& object,
@@ -110,9 +144,11 @@ class SimScene {
   SimParams params_;
   std::string mjcf_;
   mjModel_* model_ = nullptr;
-  std::unique_ptr<MeshSdf> sdf_;  ///< nearest part of a contact point
-  int object_body_ = -1, object_qpos_ = -1, mocap_ = -1;
+  std::unique_ptr<MeshSdf> sdf_;  ///< nearest part of a contact point, exact penetration
+  std::vector<Vec3> samples_;     ///< object surface samples (exact penetration into the hand)
+  int object_body_ = -1, object_qpos_ = -1, mocap_ = -1, root_qpos_ = -1;
   std::vector<int> joint_qpos_;  ///< per hand joint
+  std::vector<std::vector<std::pair<int, double>>> channels_;  ///< per actuator: (joint, coef)
   std::vector<int> body_link_;   ///< MuJoCo body -> hand link (-1: not the hand)
 };
 

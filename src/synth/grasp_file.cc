@@ -268,12 +268,14 @@ Status WriteValidation(const std::string& path, const GraspValidation& v) {
   const hsize_t n = v.success.size();
   Writer out{file};
   out.Put("sim_success", v.success, {n});
+  out.Put("sim_valid", v.valid, {n});
   out.Put("sim_part_aligned", v.part_aligned, {n});
   out.Put("sim_held", v.held, {n, 6});
   out.Put("sim_translation", v.translation, {n, 6});
   out.Put("sim_rotation_deg", v.rotation_deg, {n, 6});
   out.Put("sim_penetration", v.penetration, {n});
   out.Put("sim_self_penetration", v.self_penetration, {n});
+  out.Put("sim_pregrasp_penetration", v.pregrasp_penetration, {n});
   out.Replace("sim_reason");
   out.ok = out.ok && PutStrings(file, "sim_reason", v.reason);
   out.Replace("caption");

@@ -34,10 +34,12 @@ Expected<GraspSet> ReadGraspFile(const std::string& path);
 
 /// Simulation results of every grasp of a file, in its order (docs/grasp_file.md, "sim_*").
 struct GraspValidation {
-  std::vector<int> success, part_aligned;         ///< 0/1 each
+  std::vector<int> success;       ///< 0/1: the DexGraspBench protocol held (Suc)
+  std::vector<int> valid;         ///< 0/1: held and passed the DexVLG checks
+  std::vector<int> part_aligned;  ///< 0/1
   std::vector<int> held;                          ///< count x 6: 1 held, 0 dropped, -1 not run
   std::vector<double> translation, rotation_deg;  ///< count x 6
-  std::vector<double> penetration, self_penetration;
+  std::vector<double> penetration, self_penetration, pregrasp_penetration;
   std::vector<std::string> reason, caption;
   std::string params;  ///< the protocol's parameters, "name=value,..."
 };
