@@ -182,6 +182,58 @@ SurfaceHit UnionSdf::Query(const Vec3& p, double cutoff) const {
   return best;
 }
 
+int MeshSdf::Crossings(const Vec3& o, const Vec3& dir) const {
+  int count = 0;
+  int stack[128];
+  int top = 0;
+  stack[top++] = 0;
+  const Vec3 inv(1 / dir.x(), 1 / dir.y(), 1 / dir.z());
+  while (top > 0) {
+    const Node& node = nodes_[stack[--top]];
+    // slab test of the ray against the node's box
+    double t0 = 0, t1 = std::numeric_limits<double>::infinity();
+    for (int a = 0; a < 3; ++a) {
+      double lo = (node.box.min()[a] - o[a]) * inv[a], hi = (node.box.max()[a] - o[a]) * inv[a];
+      if (lo > hi) std::swap(lo, hi);
+      t0 = std::max(t0, lo);
+      t1 = std::min(t1, hi);
+    }
+    if (t0 > t1) continue;
+    if (node.left >= 0) {
+      if (top + 2 > 128) continue;
+      stack[top++] = node.left;
+      stack[top++] = node.right;
+      continue;
+    }
+    for (int i = node.begin; i < node.end; ++i) {  // Moller-Trumbore
+      const auto& t = mesh_.faces[order_[i]];
+      const Vec3 &v0 = mesh_.vertices[t[0]], e1 = mesh_.vertices[t[1]] - v0,
+                 e2 = mesh_.vertices[t[2]] - v0;
+      const Vec3 pv = dir.cross(e2);
+      const double det = e1.dot(pv);
+      if (std::abs(det) < 1e-18) continue;
+      const Vec3 tv = o - v0;
+      const double u = tv.dot(pv) / det;
+      if (u < 0 || u > 1) continue;
+      const Vec3 qv = tv.cross(e1);
+      const double v = dir.dot(qv) / det;
+      if (v < 0 || u + v > 1) continue;
+      if (e2.dot(qv) / det > 0) ++count;
+    }
+  }
+  return count;
+}
+
+bool MeshSdf::Inside(const Vec3& p) const {
+  // three fixed, irrational-looking directions: a ray grazing an edge in one rarely does in all
+  static const Vec3 kDirections[3] = {Vec3(0.5773, 0.5774, 0.5775).normalized(),
+                                      Vec3(-0.2113, 0.7887, -0.5774).normalized(),
+                                      Vec3(0.8165, -0.4082, -0.4083).normalized()};
+  int inside = 0;
+  for (const Vec3& d : kDirections) inside += Crossings(p, d) % 2;
+  return inside >= 2;
+}
+
 SurfaceSamples SampleSurface(const TriMesh& mesh, int count, unsigned seed) {
   SurfaceSamples out;
   std::vector<double> cumulative(mesh.num_faces());

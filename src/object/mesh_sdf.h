@@ -28,8 +28,14 @@ class MeshSdf {
   /// Signed distance at p; faces farther than `cutoff` may be skipped (result then >= cutoff).
   SurfaceHit Query(const Vec3& p, double cutoff = std::numeric_limits<double>::infinity()) const;
   const TriMesh& mesh() const { return mesh_; }
+  /// Whether p is inside the closed mesh by ray parity (majority of three rays): a sign check
+  /// that does not depend on the closest feature's pseudo-normal, which thin or non-manifold
+  /// spots of repaired scans can flip. Used to confirm a negative distance before it counts as
+  /// penetration.
+  bool Inside(const Vec3& p) const;
 
  private:
+  int Crossings(const Vec3& origin, const Vec3& direction) const;
   struct Node {
     Eigen::AlignedBox3d box;
     int left = -1, right = -1;  ///< children, or -1 for a leaf

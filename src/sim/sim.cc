@@ -571,11 +571,14 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     double depth = 0, q[3];
     for (const LinkPoint& s : hand_->surface_points) {
       PointPosition(kin, 0, s, q);
-      depth = std::max(depth, -sdf_->Query(Vec3(q), 0.02).distance);
+      // no cutoff (deep points count); a negative distance counts once ray parity agrees
+      const double dist = sdf_->Query(Vec3(q)).distance;
+      if (dist < 0 && sdf_->Inside(Vec3(q))) depth = std::max(depth, -dist);
     }
     for (const Vec3& s : samples_) {
       depth = std::max(depth, -HandSignedDistance(*hand_, kin, 0, s, 0.02).distance);
     }
+
     out.penetration = depth;
   }
   // DexGraspBench: a pregrasp deep in collision fails before anything moves

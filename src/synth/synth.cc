@@ -210,8 +210,11 @@ double PenetrationDepth(const HandModel& hand, const FilterContext& f, const Kin
   for (const LinkPoint& s : hand.surface_points) {
     double p[3];
     PointPosition(data, 0, s, p);
-    if (f.eo.field->Distance(Vec3(p), nullptr) > screen) continue;
-    depth = std::max(depth, -f.exact.Query(Vec3(p), 0.01).distance);
+    const double near = f.eo.field->Distance(Vec3(p), nullptr);
+    if (near > screen) continue;
+    // the cutoff must exceed the depth itself, else a point deep inside reads as outside
+    const double d = f.exact.Query(Vec3(p), std::abs(near) + 2 * screen).distance;
+    if (d < 0 && f.exact.Inside(Vec3(p))) depth = std::max(depth, -d);  // parity confirms
   }
   for (const Vec3& p : f.dense) {
     depth = std::max(depth, -HandSignedDistance(hand, data, 0, p, 0.0).distance);
