@@ -191,9 +191,9 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
 
   log << set->object << " / " << set->part << " / " << set->mode << ": " << success << " of " << n
       << " grasps hold (" << std::fixed << std::setprecision(1) << 100.0 * success / std::max(1, n)
-      << "%, DexGraspBench protocol" << (request.params.pin_object_while_closing
-                                             ? "; LENIENT: object pinned while closing"
-                                             : ", object free")
+      << "%, DexGraspBench protocol"
+      << (request.params.pin_object_while_closing ? "; LENIENT: object pinned while closing"
+                                                  : ", object free")
       << "), " << valid << " also pass the DexVLG checks, in " << std::setprecision(2) << seconds
       << " s (" << (n - resumed) / std::max(seconds, 1e-9) << " grasps/s)\n"
       << "  penetration (exact, at the grasp pose): mean " << std::setprecision(2)

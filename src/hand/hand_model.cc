@@ -33,6 +33,26 @@ std::vector<double> HandModel::MidJoints() const {
   return q;
 }
 
+std::vector<ActuatorChannel> HandModel::Channels(bool with_couplings) const {
+  std::vector<ActuatorChannel> out;
+  std::vector<char> coupled(nq(), 0);
+  if (with_couplings) {
+    for (const JointCoupling& c : couplings) {
+      if (c.kind != "tendon") continue;
+      ActuatorChannel channel;
+      for (size_t i = 0; i < c.joints.size(); ++i) {
+        channel.emplace_back(c.joints[i], c.coefs[i]);
+        coupled[c.joints[i]] = 1;
+      }
+      out.push_back(std::move(channel));
+    }
+  }
+  for (int j = 0; j < nq(); ++j) {
+    if (!coupled[j]) out.push_back({{j, 1.0}});
+  }
+  return out;
+}
+
 std::vector<double> HandModel::RestJoints() const {
   std::vector<double> q(nq(), 0.0);
   for (int j = 0; j < nq(); ++j) {

@@ -66,6 +66,10 @@ struct JointCoupling {
   std::vector<double> coefs;
 };
 
+/// One actuator of the hand: the joints it drives with their coefficients (a tendon coupling:
+/// its control is sum coef_j q_j and its force acts on each joint times coef_j).
+using ActuatorChannel = std::vector<std::pair<int, double>>;
+
 /// A point on a link where the hand may touch an object, with the outward contact normal.
 struct ContactCandidate {
   std::string name;
@@ -109,6 +113,9 @@ struct HandModel {
   std::vector<double> MidJoints() const;
   /// Joint vector at the model pose (every joint at its `ref`, clamped into the limits).
   std::vector<double> RestJoints() const;
+  /// The hand's actuators: one per tendon coupling (when `couplings`) and one per joint no such
+  /// tendon drives (Shadow: 18, J1 + J2 of each finger on one).
+  std::vector<ActuatorChannel> Channels(bool couplings = true) const;
 };
 
 }  // namespace dexvlg

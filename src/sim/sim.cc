@@ -111,28 +111,6 @@ const char* GeomTypeName(GeomType type) {
   return "sphere";
 }
 
-/// The hand's actuators: one per tendon coupling (its joints with their coefficients) when
-/// `couplings`, and one per joint that no such tendon drives.
-std::vector<std::vector<std::pair<int, double>>> Channels(const HandModel& hand, bool couplings) {
-  std::vector<std::vector<std::pair<int, double>>> out;
-  std::vector<char> coupled(hand.nq(), 0);
-  if (couplings) {
-    for (const JointCoupling& c : hand.couplings) {
-      if (c.kind != "tendon") continue;
-      std::vector<std::pair<int, double>> channel;
-      for (size_t i = 0; i < c.joints.size(); ++i) {
-        channel.emplace_back(c.joints[i], c.coefs[i]);
-        coupled[c.joints[i]] = 1;
-      }
-      out.push_back(std::move(channel));
-    }
-  }
-  for (int j = 0; j < hand.nq(); ++j) {
-    if (!coupled[j]) out.push_back({{j, 1.0}});
-  }
-  return out;
-}
-
 const char* const kMocapBody = "dexvlg_mocap";
 const char* const kHandRootJoint = "dexvlg_hand_root";
 
@@ -148,17 +126,16 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
        "boundinertia=\"1e-7\"/>\n"
     << "  <option timestep=\"" << p.timestep << "\" gravity=\"0 0 " << (p.table ? -9.81 : 0.0)
     << "\" cone=\"elliptic\" impratio=\"" << p.impratio << "\" noslip_iterations=\""
-    << p.noslip_iterations << "\" integrator=\"" << (p.implicit ? "implicit" : "Euler")
-    << "\"/>\n"
+    << p.noslip_iterations << "\" integrator=\"" << (p.implicit ? "implicit" : "Euler") << "\"/>\n"
     << "  <size njmax=\"2000\" nconmax=\"500\"/>\n"
     << "  <default>\n"
     << "    <joint damping=\"" << p.joint_damping << "\" armature=\"" << p.armature
     << "\" frictionloss=\"" << p.frictionloss << "\"/>\n"
     << "    <geom density=\"1000\" condim=\"4\" friction=\"" << p.friction << " " << p.torsional
     << " 0.0001\"/>\n"
-    << "    <default class=\"hand\"><geom solref=\"" << p.hand_solref[0] << " "
-    << p.hand_solref[1] << "\" solimp=\"" << p.hand_solimp[0] << " " << p.hand_solimp[1] << " "
-    << p.hand_solimp[2] << "\"/></default>\n"
+    << "    <default class=\"hand\"><geom solref=\"" << p.hand_solref[0] << " " << p.hand_solref[1]
+    << "\" solimp=\"" << p.hand_solimp[0] << " " << p.hand_solimp[1] << " " << p.hand_solimp[2]
+    << "\"/></default>\n"
     << "  </default>\n  <asset>\n";
   for (size_t g = 0; g < hand.geoms.size(); ++g) {
     if (hand.geoms[g].type == GeomType::kMesh) {
@@ -252,7 +229,7 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
     << hand.links[0].name << "\" relpose=\"0 0 0 1 0 0 0\" torquescale=\"1\" solimp=\"";
   for (int i = 0; i < 5; ++i) x << (i ? " " : "") << p.weld_solimp[i];
   x << "\"/>\n  </equality>\n";
-  const auto channels = Channels(hand, p.couplings);
+  const auto channels = hand.Channels(p.couplings);
   x << "  <tendon>\n";
   int tendons = 0;
   for (const auto& channel : channels) {
@@ -440,8 +417,9 @@ Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& obj
   if (pieces.empty()) return Error{object.name + ": no collision pieces to simulate"};
   if (params.waypoints < 1 || params.substeps < 1 || params.force_checks < 1 ||
       !(params.timestep > 0) || !(params.force_time > 0)) {
-    return Error{"simulation parameters: waypoints, substeps, force_checks, timestep and "
-                 "force_time must be positive"};
+    return Error{
+        "simulation parameters: waypoints, substeps, force_checks, timestep and "
+        "force_time must be positive"};
   }
   SimScene scene;
   scene.hand_ = &hand;
@@ -463,7 +441,7 @@ Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& obj
   for (const Joint& j : hand.joints) {
     scene.joint_qpos_.push_back(m->jnt_qposadr[mj_name2id(m, mjOBJ_JOINT, j.name.c_str())]);
   }
-  scene.channels_ = Channels(hand, params.couplings);
+  scene.channels_ = hand.Channels(params.couplings);
   scene.body_link_.assign(m->nbody, -1);
   for (int l = 0; l < hand.num_links(); ++l) {
     scene.body_link_[mj_name2id(m, mjOBJ_BODY, hand.links[l].name.c_str())] = l;
@@ -629,11 +607,9 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   const int check_every = std::max(1, force_steps / p.force_checks);
   const double force = p.force_per_kg * p.object_mass;
   auto judge = [&](int slot, const mjtNum* q, double lift) {
-    out.translation[slot] =
-        std::sqrt(q[0] * q[0] + q[1] * q[1] + (q[2] - lift) * (q[2] - lift));
+    out.translation[slot] = std::sqrt(q[0] * q[0] + q[1] * q[1] + (q[2] - lift) * (q[2] - lift));
     out.rotation_deg[slot] = RotationDeg(q + 3);
-    return out.translation[slot] < p.max_translation &&
-           out.rotation_deg[slot] < p.max_rotation_deg;
+    return out.translation[slot] < p.max_translation && out.rotation_deg[slot] < p.max_rotation_deg;
   };
   if (p.table && clear) {  // lift straight up, then hold: the object must come along
     const int lift = std::max(1, static_cast<int>(std::lround(p.lift_time / p.timestep)));
@@ -673,9 +649,9 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
       const double speed = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
       const double spin_deg = std::sqrt(v[3] * v[3] + v[4] * v[4] + v[5] * v[5]) * 180 / kPi;
       const double moved = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
-      const bool settled = moved + p.settle_margin * speed * left < p.max_translation &&
-                           RotationDeg(q + 3) + p.settle_margin * spin_deg * left <
-                               p.max_rotation_deg;
+      const bool settled =
+          moved + p.settle_margin * speed * left < p.max_translation &&
+          RotationDeg(q + 3) + p.settle_margin * spin_deg * left < p.max_rotation_deg;
       still = settled ? still + 1 : 0;
       if (still >= settle_steps) judge(dir, q, 0);  // the figures where it stopped
     }

@@ -34,17 +34,17 @@ struct SimParams {
   double timestep = 0.004;    ///< s
   bool implicit = true;  ///< MuJoCo 2.2.2's `implicit` integrator (DexGraspBench: implicitfast,
                          ///< which 2.2.2 lacks; both integrate damping implicitly); false: Euler
-  std::array<double, 2> hand_solref{0.005, 1};          ///< every hand geom
+  std::array<double, 2> hand_solref{0.005, 1};           ///< every hand geom
   std::array<double, 3> hand_solimp{0.5, 0.99, 0.0001};  ///< every hand geom
   // the hand: a free root welded to a mocap body, position actuators
   std::array<double, 5> weld_solimp{0.9, 0.95, 0.001, 0.5, 2};  ///< root-to-mocap weld
-  double kp = 5.0;                ///< actuator position gain (N m / rad)
-  double force_limit = 3.0;       ///< actuator force range +- (N m)
-  double joint_damping = 0.05;    ///< N m s / rad
-  double armature = 0.0002;       ///< kg m^2
-  double frictionloss = 0.01;     ///< N m
-  bool couplings = true;          ///< the hand's tendon couplings drive their joints together
-                                  ///< (Shadow: J1 + J2 of a finger on one actuator)
+  double kp = 5.0;              ///< actuator position gain (N m / rad)
+  double force_limit = 3.0;     ///< actuator force range +- (N m)
+  double joint_damping = 0.05;  ///< N m s / rad
+  double armature = 0.0002;     ///< kg m^2
+  double frictionloss = 0.01;   ///< N m
+  bool couplings = true;        ///< the hand's tendon couplings drive their joints together
+                                ///< (Shadow: J1 + J2 of a finger on one actuator)
   // the motion: reset at the pregrasp, pregrasp -> grasp, grasp -> squeeze
   int waypoints = 10;  ///< interpolated targets per motion (palm and fingers together)
   int substeps = 10;   ///< simulation steps per waypoint
@@ -59,14 +59,14 @@ struct SimParams {
   double max_penetration = 0.003;       ///< m, hand-object, exact, at the placed grasp pose
   double max_self_penetration = 0.003;  ///< m, hand-hand (MuJoCo contacts at the grasp pose)
   // speed without changing the outcome
-  double box_cell = 0.02;       ///< m: hand boxes are tiled into cells this size (0: not tiled)
-  bool early_exit = true;       ///< stop at the first failing direction (the rest: not run)
-  double settle_time = 0.2;     ///< s: a direction holds once the object has stayed settled this
-                                ///< long under the force (0: always the full force_time)
-  double settle_margin = 4;     ///< settled: moving on at settle_margin x its present speeds for
-                                ///< the rest of force_time, the object would stay within limits
-  bool reuse_closing = true;    ///< each direction restores the saved post-squeeze state instead
-                                ///< of closing the hand again (same result: deterministic)
+  double box_cell = 0.02;     ///< m: hand boxes are tiled into cells this size (0: not tiled)
+  bool early_exit = true;     ///< stop at the first failing direction (the rest: not run)
+  double settle_time = 0.2;   ///< s: a direction holds once the object has stayed settled this
+                              ///< long under the force (0: always the full force_time)
+  double settle_margin = 4;   ///< settled: moving on at settle_margin x its present speeds for
+                              ///< the rest of force_time, the object would stay within limits
+  bool reuse_closing = true;  ///< each direction restores the saved post-squeeze state instead
+                              ///< of closing the hand again (same result: deterministic)
   // variants, never the default
   bool pin_object_while_closing = false;  ///< LENIENT: object pinned during approach and squeeze
   bool table = false;  ///< table-top lift variant: gravity on, the object on a table, the hand
@@ -91,16 +91,16 @@ struct SimOutcome {
   bool valid = false;    ///< success and the DexVLG checks: penetration, self-penetration,
                          ///< some contact, part alignment (what a dataset keeps)
   std::string reason;    ///< "" when valid, else the first failed check
-  std::array<int, kDirections> held{};  ///< 1 held, 0 failed, -1 not run
+  std::array<int, kDirections> held{};                            ///< 1 held, 0 failed, -1 not run
   std::array<double, kDirections> translation{}, rotation_deg{};  ///< at the end (or failure)
   double closing_translation = 0;   ///< m the object moved while the hand closed (no force yet)
   double closing_rotation_deg = 0;  ///< degrees it turned while the hand closed
   double pregrasp_penetration = 0;  ///< m, deepest MuJoCo contact at the pregrasp (reset)
-  double penetration = 0;       ///< m, exact hand-object depth at the placed grasp pose
-  double self_penetration = 0;  ///< m, deepest hand-hand MuJoCo contact at the grasp pose
-  bool part_aligned = false;       ///< every hand-object contact is nearest the target part
-  std::vector<int> contact_links;  ///< hand links touching the object after the squeeze
-  std::string caption;             ///< "Grasp the {part} of the {object} object, with ..."
+  double penetration = 0;           ///< m, exact hand-object depth at the placed grasp pose
+  double self_penetration = 0;      ///< m, deepest hand-hand MuJoCo contact at the grasp pose
+  bool part_aligned = false;        ///< every hand-object contact is nearest the target part
+  std::vector<int> contact_links;   ///< hand links touching the object after the squeeze
+  std::string caption;              ///< "Grasp the {part} of the {object} object, with ..."
 };
 
 /// Per-thread simulation state (a MuJoCo mjData and a saved copy).
@@ -147,9 +147,9 @@ class SimScene {
   std::unique_ptr<MeshSdf> sdf_;  ///< nearest part of a contact point, exact penetration
   std::vector<Vec3> samples_;     ///< object surface samples (exact penetration into the hand)
   int object_body_ = -1, object_qpos_ = -1, mocap_ = -1, root_qpos_ = -1;
-  std::vector<int> joint_qpos_;  ///< per hand joint
-  std::vector<std::vector<std::pair<int, double>>> channels_;  ///< per actuator: (joint, coef)
-  std::vector<int> body_link_;   ///< MuJoCo body -> hand link (-1: not the hand)
+  std::vector<int> joint_qpos_;            ///< per hand joint
+  std::vector<ActuatorChannel> channels_;  ///< the actuators
+  std::vector<int> body_link_;             ///< MuJoCo body -> hand link (-1: not the hand)
 };
 
 /// A rigid placement of an object: x_scene = R x_object + t.

@@ -34,9 +34,9 @@ Expected<GraspSet> ReadGraspFile(const std::string& path);
 
 /// Simulation results of every grasp of a file, in its order (docs/grasp_file.md, "sim_*").
 struct GraspValidation {
-  std::vector<int> success;       ///< 0/1: the DexGraspBench protocol held (Suc)
-  std::vector<int> valid;         ///< 0/1: held and passed the DexVLG checks
-  std::vector<int> part_aligned;  ///< 0/1
+  std::vector<int> success;                       ///< 0/1: the DexGraspBench protocol held (Suc)
+  std::vector<int> valid;                         ///< 0/1: held and passed the DexVLG checks
+  std::vector<int> part_aligned;                  ///< 0/1
   std::vector<int> held;                          ///< count x 6: 1 held, 0 dropped, -1 not run
   std::vector<double> translation, rotation_deg;  ///< count x 6
   std::vector<double> penetration, self_penetration, pregrasp_penetration;
