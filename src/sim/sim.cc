@@ -229,30 +229,26 @@ std::string SceneMjcf(const HandModel& hand, const LabeledMesh& object,
     << hand.links[0].name << "\" relpose=\"0 0 0 1 0 0 0\" torquescale=\"1\" solimp=\"";
   for (int i = 0; i < 5; ++i) x << (i ? " " : "") << p.weld_solimp[i];
   x << "\"/>\n  </equality>\n";
-  const auto channels = hand.Channels(p.couplings);
-  x << "  <tendon>\n";
-  int tendons = 0;
-  for (const auto& channel : channels) {
-    if (channel.size() == 1 && channel[0].second == 1.0) continue;
-    x << "    <fixed name=\"dexvlg_tendon_" << tendons++ << "\">";
-    for (const auto& [j, coef] : channel) {
-      x << "<joint joint=\"" << hand.joints[j].name << "\" coef=\"" << coef << "\"/>";
-    }
-    x << "</fixed>\n";
-  }
-  x << "  </tendon>\n  <actuator>\n";
-  tendons = 0;
-  for (const auto& channel : channels) {
-    const bool tendon = !(channel.size() == 1 && channel[0].second == 1.0);
-    x << "    <position ";
-    if (tendon) {
-      x << "tendon=\"dexvlg_tendon_" << tendons++ << "\"";
+  // one position actuator per channel: on its joint, or on a fixed tendon over its joints
+  std::ostringstream tendons, actuators;
+  tendons << std::setprecision(17);
+  int t = 0;
+  for (const ActuatorChannel& channel : hand.Channels(p.couplings)) {
+    actuators << "    <position ";
+    if (channel.size() == 1 && channel[0].second == 1.0) {
+      actuators << "joint=\"" << hand.joints[channel[0].first].name << "\"";
     } else {
-      x << "joint=\"" << hand.joints[channel[0].first].name << "\"";
+      tendons << "    <fixed name=\"dexvlg_tendon_" << t << "\">";
+      for (const auto& [j, coef] : channel) {
+        tendons << "<joint joint=\"" << hand.joints[j].name << "\" coef=\"" << coef << "\"/>";
+      }
+      tendons << "</fixed>\n";
+      actuators << "tendon=\"dexvlg_tendon_" << t++ << "\"";
     }
-    x << " kp=\"" << p.kp << "\" forcelimited=\"true\" forcerange=\"" << -p.force_limit << " "
-      << p.force_limit << "\"/>\n";
+    actuators << " kp=\"" << p.kp << "\" forcelimited=\"true\" forcerange=\"" << -p.force_limit
+              << " " << p.force_limit << "\"/>\n";
   }
+  x << "  <tendon>\n" << tendons.str() << "  </tendon>\n  <actuator>\n" << actuators.str();
   x << "  </actuator>\n</mujoco>\n";
   return x.str();
 }
@@ -351,7 +347,6 @@ Expected<SimParams> ParseSimParams(const std::string& text) {
   SimParams p;
   std::istringstream in(text);
   std::string item;
-  std::set<std::string> seen;
   while (std::getline(in, item, ',')) {
     const size_t eq = item.find('=');
     if (eq == std::string::npos) {
@@ -367,7 +362,6 @@ Expected<SimParams> ParseSimParams(const std::string& text) {
     });
     if (!known) return Error{"simulation parameters: unknown parameter \"" + name + "\""};
     if (!ok) return Error{"simulation parameters: bad value in \"" + item + "\""};
-    seen.insert(name);
   }
   return p;
 }
@@ -532,8 +526,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
       }
     }
   };
-  auto close = [&] {
-    place(pregrasp);
+  auto from_pregrasp = [&] {  // the hand placed at the pregrasp closes and squeezes
     move(pregrasp, grasp);
     move(grasp, squeeze);
     mj_forward(m, d);
@@ -568,7 +561,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   }
   const bool clear = out.pregrasp_penetration <= p.max_pregrasp_penetration;
   bool all = clear;
-  if (clear) close();
+  if (clear) from_pregrasp();
   {  // how far the closing hand pushed the object before any force acted
     const mjtNum* q = d->qpos + object_qpos_;
     out.closing_translation = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
@@ -626,7 +619,8 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     if (p.reuse_closing) {
       mj_copyData(d, m, w.saved);
     } else {  // the plain protocol: every direction closes the hand again from a fresh reset
-      close();
+      place(pregrasp);
+      from_pregrasp();
     }
     mjtNum* f = d->xfrc_applied + 6 * object_body_;
     for (int a = 0; a < 6; ++a) f[a] = 0;
