@@ -195,6 +195,30 @@ int main(int argc, char** argv) {
       ->add_option("--max-penetration", synth_options.max_penetration,
                    "Filter: deepest hand-object penetration (m)")
       ->capture_default_str();
+  int synth_settle = 2;
+  synth
+      ->add_option("--squeeze", synth_options.squeeze_angle,
+                   "Squeeze: the largest joint of each contact's finger closes this far x its "
+                   "LP force (rad)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 2.0));
+  synth
+      ->add_option("--max-contact-distance", synth_options.max_contact_distance,
+                   "Filter: every fingertip contact this close to the surface (m)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.05));
+  synth
+      ->add_option("--max-residual", synth_options.max_residual,
+                   "Filter: LP force-closure residual")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
+  synth
+      ->add_option("--settle", synth_settle,
+                   "Settle each grasp where the free object comes to rest in the closing hand: "
+                   "a gentle squeeze, then up to N rounds at the protocol's pace until closing "
+                   "barely moves the object (MuJoCo, default protocol; 0: off, docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
   synth->add_option("--out", synth_out.grasps, "Output grasp file (.h5, docs/grasp_file.md)");
   synth->add_option("--sheet", synth_out.sheet, "Contact sheet PNG of up to 12 accepted grasps");
   synth->add_option("--rows", synth_out.rows,
@@ -276,6 +300,13 @@ int main(int argc, char** argv) {
       ->add_option("--attempts", generate_request.options.attempts,
                    "Synthesis attempts per part and mode (0: 16 x count)")
       ->capture_default_str();
+  generate
+      ->add_option("--settle", generate_request.options.settle,
+                   "Settle each grasp where the free object comes to rest in the closing hand "
+                   "(up to N protocol-pace rounds after a gentle squeeze; 0: off, "
+                   "docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
   generate->add_option("--modes", generate_request.options.modes, "Grasp modes")
       ->check(CLI::IsMember({"wrap", "pinch"}))
       ->delimiter(',')
@@ -394,8 +425,8 @@ int main(int argc, char** argv) {
       if (!hand) return Fail(hand.error());
       synth_options.mode =
           synth_mode == "pinch" ? dexvlg::GraspMode::kPinch : dexvlg::GraspMode::kWrap;
-      if (dexvlg::Status s =
-              dexvlg::cli::RunSynth(*hand, synth_object, synth_options, synth_out, std::cout);
+      if (dexvlg::Status s = dexvlg::cli::RunSynth(*hand, synth_object, synth_options, synth_out,
+                                                   std::cout, synth_settle);
           !s) {
         return Fail(s.error());
       }

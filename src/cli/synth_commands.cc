@@ -3,17 +3,20 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "cli/progress.h"
+#include "object/convex.h"
 #include "object/repair.h"
 #include "parts/prepare.h"
+#include "sim/settle.h"
 #include "synth/contact_sheet.h"
 #include "synth/grasp_file.h"
 
 namespace dexvlg::cli {
 
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
-                const SynthOutputs& out, std::ostream& log) {
+                const SynthOutputs& out, std::ostream& log, int settle) {
   for (const std::string* path : {&out.grasps, &out.sheet, &out.rows}) {
     const std::filesystem::path parent = std::filesystem::path(*path).parent_path();
     std::error_code ec;
@@ -23,7 +26,15 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
   if (!object) return object.error();
   const LabeledMesh& closed = object.value();
   auto progress = [](int done, int total) { ShowProgress(done, total, "grasps"); };
-  auto result = Synthesize(hand, closed, options, progress);
+  std::optional<SimScene> scene;
+  GraspRefiner refine;
+  if (settle > 0) {
+    auto built = SimScene::Build(hand, closed, ShellPieces(closed.mesh), SimParams{});
+    if (!built) return Error{source + ": " + built.error().message};
+    scene.emplace(std::move(*built));
+    refine = Settler(*scene, settle);
+  }
+  auto result = Synthesize(hand, closed, options, progress, refine);
   std::cerr << "\n";
   if (!result) return Error{source + ": " + result.error().message};
   const SynthSummary& s = result->summary;

@@ -19,8 +19,9 @@ struct SynthOutputs {
 
 /// Loads OBJECT (prepared folder, mesh file, labelled folder or procedural spec; repaired when
 /// not prepared), synthesises grasps with a progress bar on stderr, prints the summary and
-/// writes the outputs.
+/// writes the outputs. Every accepted grasp is settled (sim/settle.h, default protocol, up to
+/// `settle` rounds; 0: not settled).
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
-                const SynthOutputs& out, std::ostream& log);
+                const SynthOutputs& out, std::ostream& log, int settle = 2);
 
 }  // namespace dexvlg::cli

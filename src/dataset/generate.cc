@@ -17,6 +17,7 @@
 #include "object/convex.h"
 #include "object/object_source.h"
 #include "parts/prepare.h"
+#include "sim/settle.h"
 #include "synth/synth.h"
 
 namespace dexvlg {
@@ -171,6 +172,9 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
   tbb::enumerable_thread_specific<SimWorker> workers([&] { return sim->MakeWorker(); });
+  // grasps settled where the free object balances in the closing hand (the table variant
+  // validates differently: lifting off the table)
+  const GraspRefiner refine = o.settle > 0 && !o.sim.table ? Settler(*sim, o.settle) : nullptr;
   // resting poses first: every scene gets its own grasps, synthesised with its table
   const auto t_rest = std::chrono::steady_clock::now();
   auto placements = RestingPoses(object, pieces, o.scenes, o.seed, o.sim);
@@ -195,7 +199,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
         so.table_normal = pl.R.transpose() * Vec3::UnitZ();
         so.table_offset = -pl.t.z();
         const auto t0 = std::chrono::steady_clock::now();
-        auto result = Synthesize(hand, object, so);
+        auto result = Synthesize(hand, object, so, {}, refine);
         t_synth += seconds_since(t0);
         if (!result) {
           log << "  " << object.name << " / " << so.part << " / " << mode_name << ": "

@@ -22,6 +22,8 @@ struct GenerateOptions {
   int count = 16;    ///< accepted (synthesised) grasps per part and mode
   int attempts = 0;  ///< synthesis attempts per part and mode (0: the synthesis default)
   int scenes = 2;    ///< resting poses (scenes) per object
+  int settle = 2;    ///< rounds of settling each synthesised grasp in simulation (0: off;
+                     ///< sim/settle.h)
   unsigned seed = 0;
   bool pictures = true;  ///< dataset/pictures/<shard>.png of each object's first scene
   SceneOptions scene;

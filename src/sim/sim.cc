@@ -467,68 +467,75 @@ void Blend(const double* a, const double* b, int size, double s, double* out) {
 
 }  // namespace
 
+void SimScene::SetTargets(mjData* d, const double* r) const {
+  for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap_ + a] = r[a];
+  for (int a = 0; a < 4; ++a) d->mocap_quat[4 * mocap_ + a] = r[3 + a];
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    double ctrl = 0;
+    for (const auto& [j, coef] : channels_[c]) ctrl += coef * r[7 + j];
+    d->ctrl[c] = ctrl;
+  }
+}
+
+void SimScene::Place(mjData* d, const double* r) const {
+  mj_resetData(model_, d);
+  for (int a = 0; a < 7; ++a) d->qpos[root_qpos_ + a] = r[a];
+  for (size_t j = 0; j < joint_qpos_.size(); ++j) d->qpos[joint_qpos_[j]] = r[7 + j];
+  SetTargets(d, r);
+  mj_forward(model_, d);
+}
+
+void SimScene::Move(mjData* d, const double* from, const double* to, bool pin) const {
+  const mjModel* m = model_;
+  const SimParams& p = params_;
+  const int size = hand_->pose_size();
+  const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
+  std::vector<double> row(size);
+  for (int k = 1; k <= p.waypoints; ++k) {
+    Blend(from, to, size, static_cast<double>(k) / p.waypoints, row.data());
+    SetTargets(d, row.data());
+    for (int s = 0; s < p.substeps; ++s) {
+      mj_step(m, d);
+      if (pin && !p.table) {
+        const double identity[7] = {0, 0, 0, 1, 0, 0, 0};
+        for (int a = 0; a < 7; ++a) d->qpos[object_qpos_ + a] = identity[a];
+        for (int a = 0; a < 6; ++a) d->qvel[object_dof + a] = 0;
+      }
+    }
+  }
+}
+
+void SimScene::Depths(const mjData* d, double* object_depth, double* self_depth) const {
+  *object_depth = *self_depth = 0;
+  for (int i = 0; i < d->ncon; ++i) {
+    const mjContact& c = d->contact[i];
+    const int l1 = body_link_[model_->geom_bodyid[c.geom1]],
+              l2 = body_link_[model_->geom_bodyid[c.geom2]];
+    if (l1 >= 0 && l2 >= 0) {
+      *self_depth = std::max(*self_depth, -c.dist);
+    } else if (l1 >= 0 || l2 >= 0) {
+      *object_depth = std::max(*object_depth, -c.dist);
+    }
+  }
+}
+
 SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const double* squeeze,
                          int target_part, SimWorker& w) const {
   const mjModel* m = model_;
   mjData* d = w.data;
   const SimParams& p = params_;
-  const int size = hand_->pose_size();
   SimOutcome out;
   out.held.fill(-1);
-  std::vector<double> row(size);
   const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
-  // the hand's targets: mocap root and actuator controls from a pose row
-  auto set_targets = [&](const double* r) {
-    for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap_ + a] = r[a];
-    for (int a = 0; a < 4; ++a) d->mocap_quat[4 * mocap_ + a] = r[3 + a];
-    for (size_t c = 0; c < channels_.size(); ++c) {
-      double ctrl = 0;
-      for (const auto& [j, coef] : channels_[c]) ctrl += coef * r[7 + j];
-      d->ctrl[c] = ctrl;
-    }
-  };
-  // the hand placed at a pose row (root and joints), object at its frame's origin, at rest
-  auto place = [&](const double* r) {
-    mj_resetData(m, d);
-    for (int a = 0; a < 7; ++a) d->qpos[root_qpos_ + a] = r[a];
-    for (size_t j = 0; j < joint_qpos_.size(); ++j) d->qpos[joint_qpos_[j]] = r[7 + j];
-    set_targets(r);
-    mj_forward(m, d);
-  };
-  auto pin = [&] {  // the lenient variant only
-    if (!p.pin_object_while_closing || p.table) return;
-    const double identity[7] = {0, 0, 0, 1, 0, 0, 0};
-    for (int a = 0; a < 7; ++a) d->qpos[object_qpos_ + a] = identity[a];
-    for (int a = 0; a < 6; ++a) d->qvel[object_dof + a] = 0;
-  };
-  // deepest hand-object and hand-hand MuJoCo contacts of the present state
+  auto place = [&](const double* r) { Place(d, r); };
   auto depths = [&](double* object_depth, double* self_depth) {
-    *object_depth = *self_depth = 0;
-    for (int i = 0; i < d->ncon; ++i) {
-      const mjContact& c = d->contact[i];
-      const int l1 = body_link_[m->geom_bodyid[c.geom1]], l2 = body_link_[m->geom_bodyid[c.geom2]];
-      if (l1 >= 0 && l2 >= 0) {
-        *self_depth = std::max(*self_depth, -c.dist);
-      } else if (l1 >= 0 || l2 >= 0) {
-        *object_depth = std::max(*object_depth, -c.dist);
-      }
-    }
+    Depths(d, object_depth, self_depth);
   };
   // pregrasp -> grasp, then grasp -> squeeze: waypoints x substeps each, palm and fingers
   // together (DexGraspBench's control_hand_with_interp)
-  auto move = [&](const double* from, const double* to) {
-    for (int k = 1; k <= p.waypoints; ++k) {
-      Blend(from, to, size, static_cast<double>(k) / p.waypoints, row.data());
-      set_targets(row.data());
-      for (int s = 0; s < p.substeps; ++s) {
-        mj_step(m, d);
-        pin();
-      }
-    }
-  };
   auto from_pregrasp = [&] {  // the hand placed at the pregrasp closes and squeezes
-    move(pregrasp, grasp);
-    move(grasp, squeeze);
+    Move(d, pregrasp, grasp, p.pin_object_while_closing);  // pinned: the lenient variant only
+    Move(d, grasp, squeeze, p.pin_object_while_closing);
     mj_forward(m, d);
   };
 
@@ -675,6 +682,121 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     out.reason = "off the target part";
   }
   out.valid = out.reason.empty();
+  return out;
+}
+
+SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const double* squeeze,
+                              SimWorker& w, int gentle, double hold) const {
+  const mjModel* m = model_;
+  mjData* d = w.data;
+  const int size = hand_->pose_size(), nq = hand_->nq();
+  SettledGrasp out;
+  Place(d, pregrasp);
+  double object_depth = 0, self_depth = 0;
+  Depths(d, &object_depth, &self_depth);
+  if (std::max(object_depth, self_depth) > params_.max_pregrasp_penetration) {
+    out.reason = "pregrasp in collision";
+    return out;
+  }
+  if (gentle > 1) {  // from the grasp itself, squeezing `gentle` times slower
+    Place(d, grasp);
+    std::vector<double> row(size);
+    const int n = gentle * params_.waypoints;
+    for (int k = 1; k <= n; ++k) {
+      Blend(grasp, squeeze, size, static_cast<double>(k) / n, row.data());
+      SetTargets(d, row.data());
+      for (int s = 0; s < params_.substeps; ++s) mj_step(m, d);
+    }
+  } else {
+    Move(d, pregrasp, grasp, false);
+    Move(d, grasp, squeeze, false);
+  }
+  const int hold_steps = std::max(0, static_cast<int>(std::lround(hold / params_.timestep)));
+  for (int s = 0; s < hold_steps; ++s) mj_step(m, d);
+  mj_forward(m, d);
+  const mjtNum* q_O = d->qpos + object_qpos_;
+  out.moved = std::sqrt(q_O[0] * q_O[0] + q_O[1] * q_O[1] + q_O[2] * q_O[2]);
+  out.turned_deg = RotationDeg(q_O + 3);
+  std::set<int> links;
+  for (int i = 0; i < d->ncon; ++i) {
+    const mjContact& c = d->contact[i];
+    const int b1 = m->geom_bodyid[c.geom1], b2 = m->geom_bodyid[c.geom2];
+    const int link = b1 == object_body_ ? body_link_[b2] : b2 == object_body_ ? body_link_[b1] : -1;
+    if (link >= 0) links.insert(link);
+  }
+  out.contact_links.assign(links.begin(), links.end());
+  const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
+  const mjtNum* v = d->qvel + object_dof;
+  const double speed = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+  if (links.size() < 2) {
+    out.reason = "lost the object while closing";
+    return out;
+  }
+  if (speed > 0.01) {  // m/s: still moving after the hold
+    out.reason = "object not at rest";
+    return out;
+  }
+  // relax: the fingers' targets where they are, so that the squeeze force fades and the
+  // contacts push the fingers back to the surface (the at-rest hand presses into the soft
+  // contacts by millimetres; the grasp row is where it touches)
+  for (int round = 0; round < 4; ++round) {  // each round releases what the last one left
+    for (size_t c = 0; c < channels_.size(); ++c) {
+      double ctrl = 0;
+      for (const auto& [j, coef] : channels_[c]) ctrl += coef * d->qpos[joint_qpos_[j]];
+      d->ctrl[c] = ctrl;
+    }
+    for (int s = 0; s < hold_steps / 4; ++s) mj_step(m, d);
+  }
+  mj_forward(m, d);
+  // the hand relative to the object at rest: X_OH = X_WO^-1 X_WH
+  const Eigen::Quaterniond R_WO(q_O[3], q_O[4], q_O[5], q_O[6]);
+  const mjtNum* q_H = d->qpos + root_qpos_;
+  const Eigen::Quaterniond R_WH(q_H[3], q_H[4], q_H[5], q_H[6]);
+  const Vec3 p_OH =
+      R_WO.conjugate() * (Vec3(q_H[0], q_H[1], q_H[2]) - Vec3(q_O[0], q_O[1], q_O[2]));
+  const Eigen::Quaterniond R_OH = (R_WO.conjugate() * R_WH).normalized();
+  out.grasp.assign(size, 0.0);
+  for (int a = 0; a < 3; ++a) out.grasp[a] = p_OH[a];
+  out.grasp[3] = R_OH.w();
+  out.grasp[4] = R_OH.x();
+  out.grasp[5] = R_OH.y();
+  out.grasp[6] = R_OH.z();
+  for (int j = 0; j < nq; ++j) {
+    out.grasp[7 + j] =
+        std::clamp(d->qpos[joint_qpos_[j]], hand_->joints[j].lower, hand_->joints[j].upper);
+  }
+  out.squeeze = out.grasp;
+  for (int j = 0; j < nq; ++j) out.squeeze[7 + j] = squeeze[7 + j];
+  // the pregrasp: the old pregrasp's offset from its grasp (root in the hand frame, joints),
+  // then the fingers opened further towards the rest pose when that is in collision
+  const Eigen::Quaterniond R_old(grasp[3], grasp[4], grasp[5], grasp[6]);
+  const Eigen::Quaterniond R_pre(pregrasp[3], pregrasp[4], pregrasp[5], pregrasp[6]);
+  const Vec3 dp_H = R_old.conjugate() * (Vec3(pregrasp[0], pregrasp[1], pregrasp[2]) -
+                                         Vec3(grasp[0], grasp[1], grasp[2]));
+  const Eigen::Quaterniond dR_H = R_old.conjugate() * R_pre;
+  const std::vector<double> rest = hand_->RestJoints();
+  for (const double open : {0.0, 0.5, 1.0}) {
+    std::vector<double> pre(size);
+    const Vec3 p = p_OH + R_OH * dp_H;
+    const Eigen::Quaterniond R = (R_OH * dR_H).normalized();
+    for (int a = 0; a < 3; ++a) pre[a] = p[a];
+    pre[3] = R.w();
+    pre[4] = R.x();
+    pre[5] = R.y();
+    pre[6] = R.z();
+    for (int j = 0; j < nq; ++j) {
+      const double base = out.grasp[7 + j] + (pregrasp[7 + j] - grasp[7 + j]);
+      pre[7 + j] = std::clamp(base + open * (rest[j] - base), hand_->joints[j].lower,
+                              hand_->joints[j].upper);
+    }
+    Place(d, pre.data());
+    Depths(d, &object_depth, &self_depth);
+    if (object_depth <= 0 && self_depth <= params_.max_self_penetration) {
+      out.pregrasp = pre;
+      return out;
+    }
+  }
+  out.reason = "no clear pregrasp";
   return out;
 }
 

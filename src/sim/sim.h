@@ -103,6 +103,15 @@ struct SimOutcome {
   std::string caption;              ///< "Grasp the {part} of the {object} object, with ..."
 };
 
+/// A grasp re-expressed where the object comes to rest in the closed hand (SimScene::Settle).
+struct SettledGrasp {
+  std::string reason;                            ///< "" when settled, else why not
+  std::vector<double> pregrasp, grasp, squeeze;  ///< pose rows in the object frame
+  double moved = 0;                              ///< m the object moved while the hand closed
+  double turned_deg = 0;                         ///< degrees it turned
+  std::vector<int> contact_links;                ///< hand links on the object at rest
+};
+
 /// Per-thread simulation state (a MuJoCo mjData and a saved copy).
 class SimWorker {
  public:
@@ -133,12 +142,27 @@ class SimScene {
   /// Runs only the force phase with the hand parked far from the object: how far an
   /// unheld object moves in each direction (the protocol's force really acts).
   std::array<double, kDirections> UnheldTranslation(SimWorker& worker) const;
+  /// Closes the hand on the free object (the protocol's pregrasp -> grasp -> squeeze, then
+  /// `hold` s more at the squeeze) and re-expresses the grasp where the object came to rest in
+  /// the hand: the grasp row is the hand's root and joints at rest relative to the object, the
+  /// squeeze keeps its joint targets (so the same forces hold the object), the pregrasp is the
+  /// first clear opening of the new grasp. Replayed, the fingers reach the object where it
+  /// balances instead of pushing it there. `gentle` > 1 starts at the grasp itself and squeezes
+  /// that many times slower (a first guess of where the object balances). Fails when the pregrasp
+  /// is in collision, the hand lost the object or the object does not come to rest.
+  SettledGrasp Settle(const double* pregrasp, const double* grasp, const double* squeeze,
+                      SimWorker& worker, int gentle = 1, double hold = 0.2) const;
 
   const std::string& mjcf() const { return mjcf_; }
   const mjModel_* model() const { return model_; }
 
  private:
   SimScene() = default;
+  void SetTargets(mjData_* d, const double* row) const;  ///< mocap root and actuator targets
+  void Place(mjData_* d, const double* row) const;       ///< reset, hand at a row, object home
+  /// Waypoints x substeps from one row to another; `pin` holds the object at home meanwhile.
+  void Move(mjData_* d, const double* from, const double* to, bool pin) const;
+  void Depths(const mjData_* d, double* object_depth, double* self_depth) const;
   const HandModel* hand_ = nullptr;
   const LabeledMesh* object_ = nullptr;
   SimParams params_;

@@ -326,6 +326,39 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
   return out;
 }
 
+/// Runs `refine` on an accepted grasp, then its contacts anew and the penetration and table
+/// filters on the moved rows.
+void Refine(const HandModel& hand, const FilterContext& f, const SynthOptions& options,
+            const GraspRefiner& refine, Outcome& out, Worker& w) {
+  Grasp& g = out.grasp;
+  out.reason = refine(g, f.part);
+  if (!out.reason.empty()) return;
+  const int k = static_cast<int>(f.contacts.size());
+  ForwardKinematics(hand, g.grasp.data(), 0, 1, w.data);
+  std::vector<double> x(3 * k);
+  ContactFrames(hand, w.data, 0, f.contacts.data(), k, x.data(), nullptr, nullptr);
+  g.contact_points.clear();
+  for (int c = 0; c < k; ++c) {
+    g.contact_points.emplace_back(&x[3 * c]);
+    const SurfaceHit hit = f.exact.Query(Vec3(&x[3 * c]));
+    g.contact_parts[c] = hit.face >= 0 ? f.object.face_labels[hit.face] : -1;
+  }
+  const double depth = PenetrationDepth(hand, f, w.data);
+  g.penetration = std::max(0.0, depth);
+  if (depth > options.max_penetration) {
+    out.reason = "penetration after refinement";
+    return;
+  }
+  for (const std::vector<double>* row : {&g.pregrasp, &g.grasp, &g.squeeze}) {
+    if (!options.table) break;
+    ForwardKinematics(hand, row->data(), 0, 1, w.data);
+    if (LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+      out.reason = "below the table after refinement";
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 const char* ModeName(GraspMode mode) { return mode == GraspMode::kWrap ? "wrap" : "pinch"; }
@@ -381,7 +414,8 @@ double LowestAlong(const HandModel& hand, const double* pose, const Vec3& normal
 
 Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
                                  const SynthOptions& options,
-                                 const std::function<void(int, int)>& progress) {
+                                 const std::function<void(int, int)>& progress,
+                                 const GraspRefiner& refine) {
   const auto start = std::chrono::steady_clock::now();
   SynthResult result;
   int part = -1;
@@ -489,6 +523,8 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
       ForwardKinematics(hand, x, 0, 1, w.data);
       e1[i] = Energy(optimised, eo, options.weights, w.data, 0, x, true, w.ws, nullptr);
       outcomes[i] = Judge(hand, filter, options, x, e1[i], w);
+      if (refine && outcomes[i].reason.empty())
+        Refine(hand, filter, options, refine, outcomes[i], w);
       outcomes[i].grasp.attempt = first + i;
     });
     summary.steps += static_cast<long long>(n) * options.steps;

@@ -72,15 +72,23 @@ struct SynthResult {
   SynthSummary summary;
 };
 
+/// A step after the filters that may move an accepted grasp (its pregrasp, grasp and squeeze
+/// rows) or reject it: returns "" to keep it (then its contacts are recomputed and the
+/// penetration filter runs again), else the rejection reason. Called from several threads at
+/// once (the caller keeps per-thread state), with the target part's label.
+using GraspRefiner = std::function<std::string(Grasp& grasp, int target_part)>;
+
 /// Contact candidate indices of a mode.
 const std::vector<int>& ModeContacts(const HandModel& hand, GraspMode mode);
 const char* ModeName(GraspMode mode);
 
 /// Synthesises grasps of `object` (a closed mesh with part labels, e.g. a prepared object) on
-/// part `options.part`. `progress(done, total)` is called after each batch (may be empty).
+/// part `options.part`. `progress(done, total)` is called after each batch (may be empty);
+/// `refine` (may be empty) runs on every grasp the filters accept, e.g. sim's settling.
 Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
                                  const SynthOptions& options,
-                                 const std::function<void(int, int)>& progress = {});
+                                 const std::function<void(int, int)>& progress = {},
+                                 const GraspRefiner& refine = {});
 
 /// The palm normal (towards what the hand grasps) in the root frame: the mean normal of the wrap
 /// set's palm (root-link) contacts; -y when there are none.
