@@ -120,7 +120,8 @@ Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
     out << "this run: " << held << " validated grasps (" << made << " simulated) in " << std::fixed
         << std::setprecision(1) << seconds << " s = " << std::setprecision(0)
         << held / std::max(work, 1e-9) * 3600 / cores << " validated grasps per hour per core ("
-        << cores << " cores)\n";
+        << cores << " cores), " << std::setprecision(2) << held / std::max(work, 1e-9)
+        << " valid grasps/s (scenes included)\n";
   }
 #ifdef DEXVLG_WITH_MPI
   if (mpi) MPI_Finalize();

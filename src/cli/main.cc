@@ -9,6 +9,7 @@
 #include "cli/object_commands.h"
 #include "cli/synth_commands.h"
 #include "cli/validate_commands.h"
+#include "core/atomic_file.h"
 #include "hand/hand_loader.h"
 #include "object/procedural.h"
 #include "parts/prepare.h"
@@ -22,6 +23,31 @@ constexpr int kExitInternalError = 3;
 int Fail(const dexvlg::Error& e) {
   std::cerr << "dexvlg: error: " << e.message << "\n";
   return kExitInputError;
+}
+
+/// --scale S and --size MIN:MAX on a command that takes an object.
+void AddObjectScale(CLI::App* command, dexvlg::ObjectScale* scale) {
+  command
+      ->add_option("--scale", scale->scale,
+                   "Multiply the object's coordinates (e.g. 0.001 for a file in millimetres)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command->add_option_function<std::string>(
+      "--size",
+      [scale](const std::string& text) {
+        const size_t colon = text.find(':');
+        try {
+          if (colon == std::string::npos) throw std::invalid_argument(text);
+          scale->min_size = std::stod(text.substr(0, colon));
+          scale->max_size = std::stod(text.substr(colon + 1));
+        } catch (const std::exception&) {
+          throw CLI::ValidationError("--size", "expected MIN:MAX in metres, got \"" + text + "\"");
+        }
+        if (dexvlg::Status s = scale->Validate(); !s) {
+          throw CLI::ValidationError("--size", s.error().message);
+        }
+      },
+      "Rescale so that the bounding-box diagonal lies in MIN:MAX metres (e.g. 0.1:0.3)");
 }
 
 }  // namespace
@@ -87,6 +113,8 @@ int main(int argc, char** argv) {
                        procedural_list + " (e.g. mug:size=1.2,proportion=0.8)")
       ->required();
   object_info->add_flag("--json", object_json, "Print JSON instead of a table");
+  dexvlg::ObjectScale object_scale;
+  AddObjectScale(object_info, &object_scale);
 
   std::string prepare_out, size_range;
   dexvlg::PrepareOptions prepare_options;
@@ -196,12 +224,20 @@ int main(int argc, char** argv) {
                    "Filter: deepest hand-object penetration (m)")
       ->capture_default_str();
   int synth_settle = 2;
+  dexvlg::ObjectScale synth_scale;
+  AddObjectScale(synth, &synth_scale);
   synth
       ->add_option("--squeeze", synth_options.squeeze_angle,
                    "Squeeze: the largest joint of each contact's finger closes this far x its "
                    "LP force (rad)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 2.0));
+  synth
+      ->add_option("--squeeze-force", synth_options.squeeze_force,
+                   "Squeeze from forces instead: joint offsets J^T (F f c) / kp for a contact "
+                   "force F (N; 0: --squeeze)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
   synth
       ->add_option("--max-contact-distance", synth_options.max_contact_distance,
                    "Filter: every fingertip contact this close to the surface (m)")
@@ -300,6 +336,7 @@ int main(int argc, char** argv) {
       ->add_option("--attempts", generate_request.options.attempts,
                    "Synthesis attempts per part and mode (0: 16 x count)")
       ->capture_default_str();
+  AddObjectScale(generate, &generate_request.options.object_scale);
   generate
       ->add_option("--settle", generate_request.options.settle,
                    "Settle each grasp where the free object comes to rest in the closing hand "
@@ -426,7 +463,7 @@ int main(int argc, char** argv) {
       synth_options.mode =
           synth_mode == "pinch" ? dexvlg::GraspMode::kPinch : dexvlg::GraspMode::kWrap;
       if (dexvlg::Status s = dexvlg::cli::RunSynth(*hand, synth_object, synth_options, synth_out,
-                                                   std::cout, synth_settle);
+                                                   std::cout, synth_settle, synth_scale);
           !s) {
         return Fail(s.error());
       }
@@ -452,7 +489,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*object_info) {
-      auto object = dexvlg::LoadAnyObject(object_source);
+      auto object = dexvlg::LoadAnyObject(object_source, object_scale);
       if (!object) return Fail(object.error());
       dexvlg::cli::PrintObjectInfo(*object, object_json, std::cout);
       return 0;
@@ -476,8 +513,9 @@ int main(int argc, char** argv) {
       if (spec_out.empty()) {
         std::cout << text;
       } else {
-        std::ofstream out(spec_out);
-        if (!(out << text)) return Fail({spec_out + ": cannot write the spec"});
+        if (dexvlg::Status st = dexvlg::WriteTextAtomically(spec_out, text); !st) {
+          return Fail(st.error());
+        }
         std::cerr << "wrote " << spec_out << "\n";
       }
     }

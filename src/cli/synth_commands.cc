@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/progress.h"
+#include "core/atomic_file.h"
 #include "object/convex.h"
 #include "object/repair.h"
 #include "parts/prepare.h"
@@ -16,13 +17,13 @@
 namespace dexvlg::cli {
 
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
-                const SynthOutputs& out, std::ostream& log, int settle) {
+                const SynthOutputs& out, std::ostream& log, int settle, const ObjectScale& scale) {
+  // every output is checked before any work (a device or a folder is never replaced)
   for (const std::string* path : {&out.grasps, &out.sheet, &out.rows}) {
-    const std::filesystem::path parent = std::filesystem::path(*path).parent_path();
-    std::error_code ec;
-    if (!path->empty() && !parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (path->empty()) continue;
+    if (Status st = CheckOutputPath(*path); !st) return st;
   }
-  auto object = LoadClosedObject(source);
+  auto object = LoadClosedObject(source, scale);
   if (!object) return object.error();
   const LabeledMesh& closed = object.value();
   auto progress = [](int done, int total) { ShowProgress(done, total, "grasps"); };

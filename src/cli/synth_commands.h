@@ -6,6 +6,7 @@
 
 #include "core/status.h"
 #include "hand/hand_model.h"
+#include "object/object_source.h"
 #include "synth/synth.h"
 
 namespace dexvlg::cli {
@@ -22,6 +23,7 @@ struct SynthOutputs {
 /// writes the outputs. Every accepted grasp is settled (sim/settle.h, default protocol, up to
 /// `settle` rounds; 0: not settled).
 Status RunSynth(const HandModel& hand, const std::string& source, const SynthOptions& options,
-                const SynthOutputs& out, std::ostream& log, int settle = 2);
+                const SynthOutputs& out, std::ostream& log, int settle = 2,
+                const ObjectScale& scale = {});
 
 }  // namespace dexvlg::cli

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include "cli/hand_commands.h"
 #include "cli/progress.h"
+#include "core/atomic_file.h"
 #include "hand/hand_loader.h"
 #include "hand/kinematics.h"
 #include "object/convex.h"
@@ -28,6 +29,8 @@ namespace dexvlg::cli {
 
 Status RunValidate(const ValidateRequest& request, std::ostream& log) {
   const auto start = std::chrono::steady_clock::now();
+  // the results go back into the grasp file: it must be replaceable before any simulation
+  if (Status st = CheckOutputPath(request.grasps, false); !st) return st;
   auto set = ReadGraspFile(request.grasps);
   if (!set) return set.error();
   std::string hand_source = request.hand;
@@ -320,9 +323,9 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
     }
     for (int a = 3; a < 7; ++a) g.grasp[a] /= qn;
     for (int j = 0; j < hand->nq(); ++j) g.grasp.push_back(values[column[j]]);
-    // pregrasp: halfway open, palm 2 cm back; squeeze: the closing motion continued by the
-    // synthesis' squeeze angle
-    const double squeeze = SynthOptions{}.squeeze_angle;
+    // pregrasp: halfway open, palm 2 cm back; squeeze: the closing motion continued 0.5 rad
+    // on the largest joint (rows carry no squeeze of their own; docs/sim.md)
+    const double squeeze = 0.5;
     double largest = 1e-9;
     for (int j = 0; j < hand->nq(); ++j)
       largest = std::max(largest, std::abs(g.grasp[7 + j] - rest[j]));

@@ -145,7 +145,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
   GenerateRow row;
   row.shard.file = fs::path(shard_path).filename().string();
   row.shard.object = source;
-  auto loaded = LoadClosedObject(source);
+  auto loaded = LoadClosedObject(source, o.object_scale);
   if (!loaded) {
     row.status = "failed: " + loaded.error().message;
     return row;
@@ -162,6 +162,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
   ShardContent content;
   content.object = object.name;
   content.object_source = source;
+  content.generate_params = GenerateParamsText(o);
   content.hand_name = hand.name;
   for (const Joint& j : hand.joints) content.joint_names.push_back(j.name);
   content.mesh = &object;
@@ -237,7 +238,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
   const auto t2 = std::chrono::steady_clock::now();
   // colour: the scan's texture or vertex colours; otherwise one plain colour for the whole
   // object (never part colours: the point colours would give the part labels away)
-  auto raw = LoadObject(source);
+  auto raw = LoadObject(source, o.object_scale);
   const bool textured =
       raw && (!raw->mesh.texture.empty() || raw->mesh.colors.size() == raw->mesh.vertices.size());
   const TriMesh& appearance = textured ? raw->mesh : object.mesh;
@@ -289,6 +290,22 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
 
 }  // namespace
 
+std::string GenerateParamsText(const GenerateOptions& o) {
+  std::ostringstream t;
+  t << std::setprecision(17) << "hand=" << (o.hand.empty() ? "<builtin>" : o.hand) << ";modes=";
+  for (size_t i = 0; i < o.modes.size(); ++i) t << (i ? "+" : "") << o.modes[i];
+  const SceneOptions& c = o.scene;
+  t << ";count=" << o.count << ";attempts=" << o.attempts << ";scenes=" << o.scenes
+    << ";seed=" << o.seed << ";settle=" << o.settle << ";scale=" << o.object_scale.scale
+    << ";size=" << o.object_scale.min_size << ":" << o.object_scale.max_size
+    << ";cameras=" << c.cameras << ";width=" << c.width << ";height=" << c.height
+    << ";fov_y_deg=" << c.fov_y_deg << ";elevation_deg=" << c.elevation_deg
+    << ";min_distance=" << c.min_distance << ";baseline=" << c.baseline
+    << ";subpixel=" << c.subpixel << ";depth_unit=" << c.depth_unit << ";points=" << c.points
+    << ";crop_margin=" << c.crop_margin << ";sim=" << SimParamsText(o.sim);
+  return t.str();
+}
+
 std::vector<GenerateRow> Generate(
     const GenerateOptions& o, int rank, int ranks, std::ostream& log,
     const std::function<void(int, int, const std::string&)>& progress) {
@@ -315,6 +332,7 @@ std::vector<GenerateRow> Generate(
     if (i % ranks == rank) mine.push_back(i);
   }
   int done = 0;
+  const std::string params = GenerateParamsText(o);
   for (int i : mine) {
     const std::string& source = o.objects[i];
     const fs::path shard = shards / ShardName(source);
@@ -326,6 +344,17 @@ std::vector<GenerateRow> Generate(
       row.shard.object = source;
       if (s) row.shard = *s;
       row.status = s ? "already done" : "failed: " + s.error().message;
+      // a finished shard counts as done only when it was made with these parameters
+      auto reader = ShardReader::Open(shard.string());
+      if (!reader) {
+        row.status = "failed: " + reader.error().message;
+      } else if (reader->info().generate_params != params) {
+        row.status =
+            "failed: " + shard.string() + " was made with other generation parameters (" +
+            (reader->info().generate_params.empty() ? std::string("not recorded: an older dexvlg")
+                                                    : reader->info().generate_params) +
+            "); remove it to make it again, or choose another --out";
+      }
     } else {
       row = MakeObject(o, hand, source, shard.string(), log);
     }

@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "dataset/scene.h"
 #include "dataset/store.h"
+#include "object/object_source.h"
 #include "sim/sim.h"
 
 namespace dexvlg {
@@ -25,10 +26,16 @@ struct GenerateOptions {
   int settle = 2;    ///< rounds of settling each synthesised grasp in simulation (0: off;
                      ///< sim/settle.h)
   unsigned seed = 0;
-  bool pictures = true;  ///< dataset/pictures/<shard>.png of each object's first scene
+  bool pictures = true;      ///< dataset/pictures/<shard>.png of each object's first scene
+  ObjectScale object_scale;  ///< every object scaled on loading (`--scale`, `--size`)
   SceneOptions scene;
   SimParams sim;
 };
+
+/// Every option that shapes a shard's content as one line (stored in each shard's
+/// `generate_params` attribute; a resume with other parameters is refused). The object list,
+/// output folder and pictures are not part of it.
+std::string GenerateParamsText(const GenerateOptions& options);
 
 /// Object sources from a folder (every sub-folder's mesh file, or mesh files in it), a text
 /// file (one source per line, # comments) or a comma-separated list.

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "h5/h5.h"
 
 namespace dexvlg {
@@ -42,18 +43,12 @@ std::vector<double> Rows(const std::vector<double>& all, const std::vector<int>&
   return out;
 }
 
-/// fsync a file so that the rename that publishes it cannot outrun its contents.
-void Sync(const std::string& path) {
-  if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    fsync(fileno(f));
-    std::fclose(f);
-  }
-}
-
 }  // namespace
 
-Status WriteShard(const std::string& path, const ShardContent& c) {
-  const std::string tmp = path + ".tmp";
+namespace {
+
+/// The shard's datasets and attributes into the (temporary) file `tmp`.
+Status WriteShardTo(const std::string& tmp, const ShardContent& c) {
   auto opened = H5Writer::Create(tmp);
   if (!opened) return opened.error();
   H5Writer& w = *opened;
@@ -66,6 +61,7 @@ Status WriteShard(const std::string& path, const ShardContent& c) {
   w.Attribute("/", "version", static_cast<long long>(kShardVersion));
   w.Attribute("/", "object", c.object);
   w.Attribute("/", "object_source", c.object_source);
+  w.Attribute("/", "generate_params", c.generate_params);
   w.Attribute("/", "hand", c.hand_name);
   w.Attribute("/", "joint_names", Join(c.joint_names));
   w.Attribute("/", "grasp_count", static_cast<long long>(n));
@@ -139,15 +135,13 @@ Status WriteShard(const std::string& path, const ShardContent& c) {
     w.Put(group + "/grasp", Rows(g.grasp, idx, g.pose_size, s.placement), {idx.size(), ps});
     w.Put(group + "/squeeze", Rows(g.squeeze, idx, g.pose_size, s.placement), {idx.size(), ps});
   }
-  if (Status s = w.Close(); !s) {
-    std::remove(tmp.c_str());
-    return s;
-  }
-  Sync(tmp);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{path + ": cannot publish the shard (" + ec.message() + ")"};
-  return Status::Ok();
+  return w.Close();
+}
+
+}  // namespace
+
+Status WriteShard(const std::string& path, const ShardContent& c) {
+  return WriteAtomically(path, [&](const std::string& tmp) { return WriteShardTo(tmp, c); });
 }
 
 Expected<ShardSummary> SummariseShard(const std::string& path) {
@@ -212,18 +206,7 @@ Status WriteIndex(const std::string& dataset) {
                      {"successful", successful},
                      {"scenes", scenes},
                      {"bytes", bytes}};
-  const std::string path = (fs::path(dataset) / "index.json").string(), tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    if (!f) return Error{tmp + ": cannot write"};
-    f << index.dump(2) << "\n";
-    if (!f.flush()) return Error{tmp + ": write failed"};
-  }
-  Sync(tmp);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{path + ": cannot publish (" + ec.message() + ")"};
-  return Status::Ok();
+  return WriteTextAtomically((fs::path(dataset) / "index.json").string(), index.dump(2) + "\n");
 }
 
 int VerifyDataset(const std::string& dataset, std::ostream& report) {
@@ -235,119 +218,17 @@ int VerifyDataset(const std::string& dataset, std::ostream& report) {
   std::set<std::string> present;
   for (const std::string& path : ListShards(dataset)) {
     present.insert(std::string(kShardDir) + "/" + fs::path(path).filename().string());
-    auto opened = H5Reader::Open(path);
-    if (!opened) {
-      problem(opened.error().message);
+    // every dataset of the shard is read and checked (ShardReader)
+    auto shard = ShardReader::Open(path);
+    if (!shard) {
+      problem(shard.error().message);
       continue;
     }
-    const H5Reader& r = *opened;
-    if (r.Attribute("/", "format") != kShardFormat) {
-      problem(path + ": format attribute is not " + std::string(kShardFormat));
-      continue;
-    }
-    if (r.Attribute("/", "version") != std::to_string(kShardVersion)) {
-      problem(path + ": unsupported version " + r.Attribute("/", "version"));
-      continue;
-    }
-    const auto pre = r.Dims("/grasps/grasp");
-    if (pre.size() != 2) {
-      problem(path + ": /grasps/grasp is missing or not 2-d");
-      continue;
-    }
-    const uint64_t n = pre[0], ps = pre[1];
-    for (const char* name : {"/grasps/pregrasp", "/grasps/squeeze"}) {
-      if (r.Dims(name) != std::vector<uint64_t>{n, ps}) problem(path + ": " + name + " shape");
-    }
-    for (const char* name : {"/grasps/part", "/grasps/mode", "/grasps/scene", "/grasps/success",
-                             "/grasps/penetration", "/grasps/reason", "/grasps/caption"}) {
-      if (r.Dims(name) != std::vector<uint64_t>{n}) problem(path + ": " + name + " shape");
-    }
-    if (std::to_string(n) != r.Attribute("/", "grasp_count")) {
-      problem(path + ": grasp_count attribute disagrees with /grasps");
-    }
-    for (const char* name : {"/grasps/pregrasp", "/grasps/grasp", "/grasps/squeeze"}) {
-      auto v = r.Doubles(name);
-      if (!v) {
-        problem(v.error().message);
-        continue;
-      }
-      for (double x : *v) {
-        if (!std::isfinite(x)) {
-          problem(path + ": " + name + " holds a non-finite value");
-          break;
-        }
-      }
-    }
-    auto success = r.Ints("/grasps/success");
-    long long ok = 0;
-    if (success) {
-      for (int s : *success) {
-        if (s != 0 && s != 1) problem(path + ": /grasps/success holds " + std::to_string(s));
-        ok += s == 1;
-      }
-      if (std::to_string(ok) != r.Attribute("/", "success_count")) {
-        problem(path + ": success_count attribute disagrees with /grasps/success");
-      }
-    }
-    auto grasp_scene = r.Ints("/grasps/scene");
-    if (!grasp_scene) problem(grasp_scene.error().message);
-    const auto parts = r.Dims("/object/part_names");
-    const int num_parts = parts.empty() ? 0 : static_cast<int>(parts[0]);
-    const std::vector<std::string> scenes = r.Members("/scenes");
-    if (std::to_string(scenes.size()) != r.Attribute("/", "scene_count")) {
-      problem(path + ": scene_count attribute disagrees with /scenes");
-    }
-    for (const std::string& name : scenes) {
-      const std::string group = "/scenes/" + name;
-      const auto pts = r.Dims(group + "/points");
-      if (pts.size() != 3 || pts[2] != 3) {
-        problem(path + ": " + group + "/points is not views x points x 3");
-        continue;
-      }
-      if (r.Dims(group + "/colors") != pts) problem(path + ": " + group + "/colors shape");
-      if (r.Dims(group + "/labels") != std::vector<uint64_t>{pts[0], pts[1]}) {
-        problem(path + ": " + group + "/labels shape");
-      }
-      auto xyz = r.Floats(group + "/points");
-      if (xyz) {
-        for (float x : *xyz) {
-          if (!std::isfinite(x)) {
-            problem(path + ": " + group + "/points holds a non-finite value");
-            break;
-          }
-        }
-      } else {
-        problem(xyz.error().message);
-      }
-      auto labels = r.Ints(group + "/labels");
-      if (labels) {
-        for (int l : *labels) {
-          if (l < -1 || l >= num_parts) {
-            problem(path + ": " + group + "/labels holds " + std::to_string(l));
-            break;
-          }
-        }
-      }
-      auto idx = r.Ints(group + "/grasp_index");
-      if (!idx) {
-        problem(idx.error().message);
-      } else {
-        for (int i : *idx) {
-          if (i < 0 || static_cast<uint64_t>(i) >= n || (success && (*success)[i] != 1)) {
-            problem(path + ": " + group + "/grasp_index " + std::to_string(i) +
-                    " is not a successful grasp");
-            break;
-          }
-          if (grasp_scene && (*grasp_scene)[i] != std::atoi(name.c_str())) {
-            problem(path + ": " + group + "/grasp_index " + std::to_string(i) +
-                    " was made for another scene");
-            break;
-          }
-        }
-        if (r.Dims(group + "/grasp") != std::vector<uint64_t>{idx->size(), ps}) {
-          problem(path + ": " + group + "/grasp shape");
-        }
-      }
+    if (auto object = shard->Object(); !object) problem(object.error().message);
+    if (auto grasps = shard->Grasps(); !grasps) problem(grasps.error().message);
+    for (int k = 0; k < shard->num_scenes(); ++k) {
+      if (auto scene = shard->SceneAt(k); !scene) problem(scene.error().message);
+      if (auto index = shard->SceneGrasps(k); !index) problem(index.error().message);
     }
   }
   // the index lists exactly the finished shards
@@ -390,8 +271,8 @@ Status ExportDataset(const std::string& dataset, const std::string& out, const s
   if (ec) return Error{out + ": cannot create (" + ec.message() + ")"};
   nlohmann::json all = nlohmann::json::array();
   const std::string rows_path = (fs::path(out) / ("grasps." + format)).string();
-  std::ofstream rows(rows_path);
-  if (!rows) return Error{rows_path + ": cannot write"};
+  if (Status st = CheckOutputPath(rows_path); !st) return st;
+  std::ostringstream rows;
   bool header = false;
   int clouds = 0;
   long long grasps = 0;
@@ -457,8 +338,7 @@ Status ExportDataset(const std::string& dataset, const std::string& out, const s
         const std::string ply = (fs::path(out) / (fs::path(path).stem().string() + "_scene" + name +
                                                   "_view" + std::to_string(v) + ".ply"))
                                     .string();
-        std::ofstream p(ply);
-        if (!p) return Error{ply + ": cannot write"};
+        std::ostringstream p;
         p << "ply\nformat ascii 1.0\ncomment dexvlg scene point cloud, table frame (m)\n"
           << "element vertex " << dims[1]
           << "\nproperty float x\nproperty float y\nproperty float z\n"
@@ -470,12 +350,13 @@ Status ExportDataset(const std::string& dataset, const std::string& out, const s
             << int((*rgb)[3 * i]) << " " << int((*rgb)[3 * i + 1]) << " " << int((*rgb)[3 * i + 2])
             << " " << (*labels)[i] << "\n";
         }
+        if (Status st = WriteTextAtomically(ply, p.str()); !st) return st;
         ++clouds;
       }
     }
   }
   if (format == "json") rows << all.dump(1) << "\n";
-  if (!rows.flush()) return Error{rows_path + ": write failed"};
+  if (Status st = WriteTextAtomically(rows_path, rows.str()); !st) return st;
   log << "exported " << grasps << " grasps to " << rows_path << " and " << clouds
       << " point clouds (PLY) to " << out << "\n";
   return Status::Ok();

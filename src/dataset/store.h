@@ -4,6 +4,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include "object/mesh.h"
 
 namespace dexvlg {
+
+class H5Reader;
 
 inline constexpr const char* kShardFormat = "dexvlg-dataset-shard";
 inline constexpr int kShardVersion = 1;
@@ -35,6 +38,7 @@ struct ShardGrasps {
 /// What goes into one shard.
 struct ShardContent {
   std::string object, object_source, hand_name;
+  std::string generate_params;  ///< GenerateParamsText of the run that made it
   std::vector<std::string> joint_names;
   const LabeledMesh* mesh = nullptr;
   ShardGrasps grasps;
@@ -44,8 +48,46 @@ struct ShardContent {
   double seconds = 0;  ///< time it took to make
 };
 
-/// Writes `dataset/shards/<name>.h5` atomically (a .tmp file renamed over).
+/// Writes `dataset/shards/<name>.h5` atomically (core/atomic_file.h: temporary, fsync, rename).
 Status WriteShard(const std::string& path, const ShardContent& content);
+
+/// A shard's header: its root attributes and the object's part names.
+struct ShardInfo {
+  std::string object, object_source, hand;
+  std::string generate_params;  ///< the generation parameters ("" in shards made before them)
+  std::vector<std::string> joint_names, part_names;
+  long long grasp_count = 0, success_count = 0, scene_count = 0;
+};
+
+/// A shard opened for reading (docs/dataset.md), the typed counterpart of WriteShard. Every
+/// accessor reads its datasets whole and checks them (shapes against each other, finite
+/// numbers, indices and labels in range, counts against the attributes); a problem is an error
+/// naming the file and the dataset, never a crash. The model's data loader and `dataset
+/// verify` read through it.
+class ShardReader {
+ public:
+  static Expected<ShardReader> Open(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  const ShardInfo& info() const { return info_; }
+  int num_scenes() const { return static_cast<int>(scenes_.size()); }
+
+  /// The object (object frame, metres) with its face labels and part names.
+  Expected<LabeledMesh> Object() const;
+  /// Every grasp (object frame) with its simulation result.
+  Expected<ShardGrasps> Grasps() const;
+  /// Scene k: the placement and the views' point clouds (table frame); no rendered frames.
+  Expected<Scene> SceneAt(int k) const;
+  /// Scene k's grasps (indices into Grasps(): successful, made for scene k, clear of the table).
+  Expected<std::vector<int>> SceneGrasps(int k) const;
+
+ private:
+  ShardReader() = default;
+  std::string path_;
+  std::shared_ptr<const H5Reader> in_;
+  ShardInfo info_;
+  std::vector<std::string> scenes_;  ///< group names under /scenes, in order
+};
 
 /// One shard's summary (from its attributes).
 struct ShardSummary {

@@ -60,6 +60,7 @@ void H5Writer::PutRaw(const std::string& name, int64_t mem_type, int64_t file_ty
         std::max<hsize_t>(1, std::min<hsize_t>(chunk[0], 65536 / std::max<size_t>(1, inner)));
     H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
     H5Pset_deflate(dcpl, 4);
+    H5Pset_fletcher32(dcpl);  // a checksum per chunk: corruption is an error on reading
   }
   const hid_t set = H5Dcreate2(file_, name.c_str(), file_type, space, lcpl, dcpl, H5P_DEFAULT);
   if (set < 0 || (n > 0 && H5Dwrite(set, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)) {

@@ -18,6 +18,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/atomic_file.h"
+
 namespace dexvlg {
 
 namespace fs = std::filesystem;
@@ -287,8 +289,8 @@ Expected<TriMesh> LoadMesh(const std::string& path, const MeshLoadOptions& optio
 }
 
 Status SaveObj(const TriMesh& mesh, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return Error{path + ": cannot open for writing"};
+  if (Status s = CheckOutputPath(path); !s) return s;
+  std::ostringstream out;
   out << "# written by dexvlg\n";
   // a textured mesh keeps its texture: copied beside the OBJ and bound by a material file
   const bool textured = !mesh.texture.empty() && mesh.uvs.size() == mesh.vertices.size();
@@ -303,9 +305,11 @@ Status SaveObj(const TriMesh& mesh, const std::string& path) {
       if (ec)
         return Error{path + ": cannot copy the texture " + mesh.texture + ": " + ec.message()};
     }
-    std::ofstream m(mtl);
-    m << "newmtl textured\nKd 1 1 1\nmap_Kd " << texture.string() << "\n";
-    if (!m) return Error{mtl.string() + ": cannot write"};
+    if (Status s = WriteTextAtomically(
+            mtl.string(), "newmtl textured\nKd 1 1 1\nmap_Kd " + texture.string() + "\n");
+        !s) {
+      return s;
+    }
     out << "mtllib " << mtl.filename().string() << "\nusemtl textured\n";
   }
   out.precision(9);
@@ -328,8 +332,7 @@ Status SaveObj(const TriMesh& mesh, const std::string& path) {
     for (const auto& f : mesh.faces)
       out << "f " << f[0] + 1 << " " << f[1] + 1 << " " << f[2] + 1 << "\n";
   }
-  if (!out) return Error{path + ": write failed"};
-  return Status::Ok();
+  return WriteTextAtomically(path, out.str());
 }
 
 Expected<LabeledMesh> LoadLabeledMesh(const std::string& folder) {

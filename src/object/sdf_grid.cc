@@ -1,5 +1,7 @@
 #include "object/sdf_grid.h"
 
+#include "core/demand.h"
+
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -12,6 +14,9 @@ SdfGrid::SdfGrid(const MeshSdf& sdf, double spacing, double padding)
 
 SdfGrid::SdfGrid(const MeshSdf& sdf, const MeshSdf& piece, double spacing, double padding)
     : h_(spacing) {
+  DEXVLG_DEMAND(spacing > 0 && std::isfinite(spacing) && padding >= 0 && std::isfinite(padding),
+                "grid spacing and padding: expected spacing > 0 and padding >= 0, got "
+                    << spacing << " and " << padding);
   Vec3 lo, hi;
   sdf.mesh().Bounds(&lo, &hi);
   lo.array() -= padding;

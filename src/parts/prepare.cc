@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "object/convex.h"
 #include "object/mesh_io.h"
 #include "object/object_source.h"
@@ -108,17 +109,9 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
 
 namespace {
 
-// Writes text to `path` atomically (temporary + rename).
+// Writes text to `path` atomically (temporary, fsync, rename).
 Status WriteAtomic(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!(out << text)) return Error{tmp.string() + ": cannot write"};
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{path.string() + ": cannot rename into place: " + ec.message()};
-  return Status::Ok();
+  return WriteTextAtomically(path.string(), text);
 }
 
 json BoxJson(const OrientedBox& b) {
@@ -252,8 +245,8 @@ Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
   return out;
 }
 
-Expected<LabeledMesh> LoadClosedObject(const std::string& source) {
-  auto object = LoadAnyObject(source);
+Expected<LabeledMesh> LoadClosedObject(const std::string& source, const ObjectScale& scale) {
+  auto object = LoadAnyObject(source, scale);
   if (!object) return object.error();
   std::error_code ec;
   if (fs::is_regular_file(fs::path(source) / "object.json", ec)) return object;
@@ -268,12 +261,15 @@ Expected<LabeledMesh> LoadClosedObject(const std::string& source) {
   return fused;
 }
 
-Expected<LabeledMesh> LoadAnyObject(const std::string& source) {
+Expected<LabeledMesh> LoadAnyObject(const std::string& source, const ObjectScale& scale) {
   std::error_code ec;
   if (fs::is_directory(source, ec) && fs::exists(fs::path(source) / "object.json", ec)) {
-    return LoadPrepared(source);
+    if (Status s = scale.Validate(); !s) return Error{source + ": " + s.error().message};
+    auto prepared = LoadPrepared(source);
+    if (prepared) ApplyScale(scale, &prepared->mesh);
+    return prepared;
   }
-  return LoadObject(source);
+  return LoadObject(source, scale);
 }
 
 }  // namespace dexvlg

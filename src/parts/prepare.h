@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "object/mesh.h"
 #include "object/mesh_sdf.h"
+#include "object/object_source.h"
 #include "parts/parts.h"
 #include "parts/segment.h"
 
@@ -75,9 +76,10 @@ Expected<LabeledMesh> LoadPrepared(const std::string& dir);
 
 /// LoadAnyObject, then, unless it is a prepared folder (already closed), repaired to one closed
 /// surface with its labels transferred, as `object prepare` does.
-Expected<LabeledMesh> LoadClosedObject(const std::string& source);
+/// `scale` applies as in LoadObject (to a prepared folder's closed surface too).
+Expected<LabeledMesh> LoadClosedObject(const std::string& source, const ObjectScale& scale = {});
 
 /// LoadObject (mesh file, part-labelled folder, procedural spec) plus prepared folders.
-Expected<LabeledMesh> LoadAnyObject(const std::string& source);
+Expected<LabeledMesh> LoadAnyObject(const std::string& source, const ObjectScale& scale = {});
 
 }  // namespace dexvlg

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/atomic_file.h"
 #include "core/demand.h"
 
 namespace dexvlg {
@@ -264,8 +265,11 @@ Image Tile(const std::vector<Image>& images, int columns) {
   return out;
 }
 
-Status WritePng(const Image& image, const std::string& path) {
-  FILE* file = std::fopen(path.c_str(), "wb");
+namespace {
+
+/// The PNG encoding of `image` into the file `tmp` (errors name `path`).
+Status WritePngTo(const Image& image, const std::string& tmp, const std::string& path) {
+  FILE* file = std::fopen(tmp.c_str(), "wb");
   if (file == nullptr) return Error{path + ": cannot open for writing"};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
@@ -283,6 +287,13 @@ Status WritePng(const Image& image, const std::string& path) {
   png_destroy_write_struct(&png, &info);
   if (std::fclose(file) != 0) return Error{path + ": write failed"};
   return Status::Ok();
+}
+
+}  // namespace
+
+Status WritePng(const Image& image, const std::string& path) {
+  return WriteAtomically(path,
+                         [&](const std::string& tmp) { return WritePngTo(image, tmp, path); });
 }
 
 Image PartPreview(const LabeledMesh& object, int view_width, int view_height) {

@@ -332,6 +332,50 @@ bool Take(std::istream& s, std::array<double, N>* v) {
 
 }  // namespace
 
+namespace {
+
+/// Overloads for SimParams::Validate: every number finite and not negative.
+void NotNegative(const char* name, double v, std::string* bad) {
+  if (bad->empty() && !(v >= 0 && std::isfinite(v))) {
+    *bad = std::string(name) + " " + std::to_string(v) + " (expected a finite value >= 0)";
+  }
+}
+void NotNegative(const char* name, int v, std::string* bad) {
+  if (bad->empty() && v < 0)
+    *bad = std::string(name) + " " + std::to_string(v) + " (expected >= 0)";
+}
+void NotNegative(const char*, bool, std::string*) {}
+template <size_t N>
+void NotNegative(const char* name, const std::array<double, N>& v, std::string* bad) {
+  for (double x : v) NotNegative(name, x, bad);
+}
+
+}  // namespace
+
+Status SimParams::Validate() const {
+  std::string bad;
+  VisitParams(*this, [&](const char* name, const auto& v) { NotNegative(name, v, &bad); });
+  const std::pair<const char*, double> positive[] = {{"object_mass", object_mass},
+                                                     {"timestep", timestep},
+                                                     {"kp", kp},
+                                                     {"force_limit", force_limit},
+                                                     {"force_time", force_time},
+                                                     {"max_translation", max_translation},
+                                                     {"max_rotation_deg", max_rotation_deg},
+                                                     {"waypoints", double(waypoints)},
+                                                     {"substeps", double(substeps)},
+                                                     {"force_checks", double(force_checks)}};
+  for (const auto& [name, v] : positive) {
+    if (bad.empty() && !(v > 0))
+      bad = std::string(name) + " " + std::to_string(v) + " (expected > 0)";
+  }
+  if (bad.empty() && timestep > 0.05) {
+    bad = "timestep " + std::to_string(timestep) + " s (expected at most 0.05)";
+  }
+  if (!bad.empty()) return Error{"simulation parameters: " + bad};
+  return Status::Ok();
+}
+
 std::string SimParamsText(const SimParams& params) {
   std::ostringstream s;
   bool first = true;
@@ -409,12 +453,7 @@ SimScene::~SimScene() {
 Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& object,
                                    const std::vector<TriMesh>& pieces, const SimParams& params) {
   if (pieces.empty()) return Error{object.name + ": no collision pieces to simulate"};
-  if (params.waypoints < 1 || params.substeps < 1 || params.force_checks < 1 ||
-      !(params.timestep > 0) || !(params.force_time > 0)) {
-    return Error{
-        "simulation parameters: waypoints, substeps, force_checks, timestep and "
-        "force_time must be positive"};
-  }
+  if (Status s = params.Validate(); !s) return s.error();
   SimScene scene;
   scene.hand_ = &hand;
   scene.object_ = &object;
@@ -685,6 +724,11 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   return out;
 }
 
+namespace {
+constexpr int kReleaseRounds = 12;       ///< at most, 0.05 s each
+constexpr double kReleasedDepth = 5e-4;  ///< m: released once the contacts are this shallow
+}  // namespace
+
 SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const double* squeeze,
                               SimWorker& w, int gentle, double hold) const {
   const mjModel* m = model_;
@@ -739,7 +783,10 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
   // relax: the fingers' targets where they are, so that the squeeze force fades and the
   // contacts push the fingers back to the surface (the at-rest hand presses into the soft
   // contacts by millimetres; the grasp row is where it touches)
-  for (int round = 0; round < 4; ++round) {  // each round releases what the last one left
+  for (int round = 0; round < kReleaseRounds; ++round) {  // each releases what the last left
+    double depth = 0, ignored = 0;
+    Depths(d, &depth, &ignored);
+    if (round >= 4 && depth < kReleasedDepth) break;
     for (size_t c = 0; c < channels_.size(); ++c) {
       double ctrl = 0;
       for (const auto& [j, coef] : channels_[c]) ctrl += coef * d->qpos[joint_qpos_[j]];

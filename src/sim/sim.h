@@ -73,6 +73,10 @@ struct SimParams {
                        ///< lifts it instead of the six force directions (result in held[4])
   double lift_height = 0.10;  ///< m, table variant
   double lift_time = 1.0;     ///< s to lift, then the same time holding it up
+  /// An error naming the first bad value: every number finite and >= 0; mass, timestep (at
+  /// most 0.05 s), kp, force limit, force time, limits and step counts > 0. SimScene::Build
+  /// checks it.
+  Status Validate() const;
 };
 
 /// The parameters as one line "name=value,...", every field (stored with results, compared on

@@ -9,6 +9,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+
+#include "core/atomic_file.h"
 
 namespace dexvlg {
 namespace {
@@ -44,10 +47,11 @@ struct Writer {
 
 }  // namespace
 
-Status WriteGraspFile(const std::string& path, const HandModel& hand, const LabeledMesh& object,
-                      const SynthOptions& options, const SynthResult& result,
-                      const std::string& object_source) {
-  const std::string tmp = path + ".tmp";
+namespace {
+
+Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const HandModel& hand,
+                        const LabeledMesh& object, const SynthOptions& options,
+                        const SynthResult& result, const std::string& object_source) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become return values, not prints
   const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file < 0) return Error{path + ": cannot create the HDF5 file"};
@@ -110,20 +114,23 @@ Status WriteGraspFile(const std::string& path, const HandModel& hand, const Labe
   const unsigned seed = options.seed;
   out.ok = out.ok && H5LTset_attribute_uint(file, "/", "seed", &seed, 1) >= 0;
   const bool ok = H5Fclose(file) >= 0 && out.ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    return Error{path + ": writing the HDF5 file failed"};
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Error{path + ": " + ec.message()};
+  if (!ok) return Error{path + ": writing the HDF5 file failed"};
   return {};
+}
+
+}  // namespace
+
+Status WriteGraspFile(const std::string& path, const HandModel& hand, const LabeledMesh& object,
+                      const SynthOptions& options, const SynthResult& result,
+                      const std::string& object_source) {
+  return WriteAtomically(path, [&](const std::string& tmp) -> Status {
+    return WriteGraspFileTo(tmp, path, hand, object, options, result, object_source);
+  });
 }
 
 Status WritePoseRows(const std::string& path, const HandModel& hand, const SynthResult& result,
                      const std::string& which) {
-  std::ofstream out(path);
-  if (!out) return Error{path + ": cannot write"};
+  std::ostringstream out;
   out << "x,y,z,qw,qx,qy,qz";
   for (const Joint& j : hand.joints) out << "," << j.name;
   out << "\n";
@@ -135,8 +142,7 @@ Status WritePoseRows(const std::string& path, const HandModel& hand, const Synth
     for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << row[i];
     out << "\n";
   }
-  if (!out) return Error{path + ": write failed"};
-  return {};
+  return WriteTextAtomically(path, out.str());
 }
 
 namespace {
@@ -257,9 +263,11 @@ Expected<GraspSet> ReadGraspFile(const std::string& path) {
   return set;
 }
 
-Status WriteValidation(const std::string& path, const GraspValidation& v) {
+namespace {
+
+Status WriteValidationTo(const std::string& tmp, const std::string& path,
+                         const GraspValidation& v) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const std::string tmp = path + ".tmp";
   std::error_code ec;
   std::filesystem::copy_file(path, tmp, std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) return Error{path + ": cannot copy for writing: " + ec.message()};
@@ -283,13 +291,15 @@ Status WriteValidation(const std::string& path, const GraspValidation& v) {
   out.Attribute("sim_params", v.params);
   out.Attribute("sim_directions", "+x,-x,+y,-y,+z,-z");
   const bool ok = H5Fclose(file) >= 0 && out.ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    return Error{path + ": writing the validation results failed"};
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Error{path + ": " + ec.message()};
+  if (!ok) return Error{path + ": writing the validation results failed"};
   return {};
+}
+
+}  // namespace
+
+Status WriteValidation(const std::string& path, const GraspValidation& v) {
+  return WriteAtomically(path,
+                         [&](const std::string& tmp) { return WriteValidationTo(tmp, path, v); });
 }
 
 }  // namespace dexvlg

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <random>
+#include <sstream>
 
 #include "core/rotation.h"
 #include "hand/hand_geometry.h"
@@ -297,12 +299,17 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
       largest = std::max(largest, std::abs(mine[j]));
     }
     if (largest < 1e-9) continue;  // a palm contact: no joint moves it
-    for (int j = 0; j < hand.nq(); ++j) dir[j] += w.ws.f[c] * mine[j] / largest;
+    for (int j = 0; j < hand.nq(); ++j) {
+      dir[j] += options.squeeze_force > 0 ? w.ws.f[c] * mine[j] : w.ws.f[c] * mine[j] / largest;
+    }
   }
   g.squeeze = g.grasp;
   for (int j = 0; j < hand.nq(); ++j) {
-    g.squeeze[7 + j] = std::clamp(x[7 + j] + options.squeeze_angle * std::clamp(dir[j], -1.0, 1.0),
-                                  hand.joints[j].lower, hand.joints[j].upper);
+    // force mode: the joint torque J^T (F f c) over the actuators' stiffness
+    const double step = options.squeeze_force > 0
+                            ? options.squeeze_force * dir[j] / options.squeeze_stiffness
+                            : options.squeeze_angle * std::clamp(dir[j], -1.0, 1.0);
+    g.squeeze[7 + j] = std::clamp(x[7 + j] + step, hand.joints[j].lower, hand.joints[j].upper);
   }
   if (options.table) {  // the squeezing fingers must not dig under the table either
     ForwardKinematics(hand, g.squeeze.data(), 0, 1, w.data);
@@ -360,6 +367,52 @@ void Refine(const HandModel& hand, const FilterContext& f, const SynthOptions& o
 }
 
 }  // namespace
+
+Status SynthOptions::Validate() const {
+  std::ostringstream bad;
+  auto positive = [&](const char* name, double v) {
+    if (bad.tellp() == 0 && !(v > 0 && std::isfinite(v)))
+      bad << name << " " << v << " (expected > 0)";
+  };
+  auto non_negative = [&](const char* name, double v) {
+    if (bad.tellp() == 0 && !(v >= 0 && std::isfinite(v)))
+      bad << name << " " << v << " (expected >= 0)";
+  };
+  positive("count", count);
+  positive("steps", steps);
+  positive("batch", batch);
+  non_negative("max_attempts", max_attempts);
+  positive("lr_t", lr_t);
+  positive("lr_r", lr_r);
+  positive("lr_q", lr_q);
+  positive("sdf_spacing", sdf_spacing);
+  positive("surface_stride", surface_stride);
+  non_negative("max_penetration", max_penetration);
+  non_negative("max_self_penetration", max_self_penetration);
+  non_negative("max_contact_distance", max_contact_distance);
+  non_negative("max_residual", max_residual);
+  non_negative("squeeze_angle", squeeze_angle);
+  non_negative("squeeze_force", squeeze_force);
+  positive("squeeze_stiffness", squeeze_stiffness);
+  if (bad.tellp() == 0 && table && !(std::abs(table_normal.norm() - 1) < 1e-6)) {
+    bad << "table_normal of length " << table_normal.norm() << " (expected a unit vector)";
+  }
+  if (bad.tellp() != 0) return Error{"synthesis options: " + bad.str()};
+  return Status::Ok();
+}
+
+Status CheckGraspableSize(const TriMesh& mesh, const std::string& label) {
+  Vec3 lo, hi;
+  mesh.Bounds(&lo, &hi);
+  const double size = (hi - lo).norm();
+  if (size >= kMinGraspableSize && size <= kMaxGraspableSize) return Status::Ok();
+  std::ostringstream m;
+  m << std::setprecision(3) << label << ": " << size << " m across (bounding-box diagonal); a hand "
+    << "grasps objects of " << kMinGraspableSize << " to " << kMaxGraspableSize << " m. "
+    << "Rescale it: --scale " << 0.25 / std::max(size, 1e-12) << " makes it 0.25 m, or --size "
+    << "0.1:0.3 fits it into 10-30 cm";
+  return Error{m.str()};
+}
 
 const char* ModeName(GraspMode mode) { return mode == GraspMode::kWrap ? "wrap" : "pinch"; }
 
@@ -427,6 +480,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
   if (part < 0) {
     return Error{object.name + ": no part named \"" + options.part + "\" (parts: " + names + ")"};
   }
+  if (Status s = CheckGraspableSize(object.mesh, object.name); !s) return s.error();
   result.target_label = part;
   result.contacts = ModeContacts(hand, options.mode);
   const int k = static_cast<int>(result.contacts.size());
@@ -434,9 +488,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
     return Error{"hand: the " + std::string(ModeName(options.mode)) + " set has " +
                  std::to_string(k) + " contacts (2.." + std::to_string(kMaxFcContacts) + ")"};
   }
-  if (options.count < 1 || options.steps < 1 || options.batch < 1) {
-    return Error{"synth: count, steps and batch must be positive"};
-  }
+  if (Status s = options.Validate(); !s) return s.error();
   const MeshSdf exact(object.mesh);
   const SdfGrid field(exact, options.sdf_spacing, 0.03);
   const MeshSdf part_surface(object.Part(part));

@@ -40,8 +40,13 @@ struct SynthOptions {
   bool table = false;
   Vec3 table_normal = Vec3::UnitZ();
   double table_offset = 0;
-  double squeeze_angle = 0.5;  ///< rad: each contact's finger closes this far for the squeeze
-                               ///< (0.1 held 13% of grasps in MuJoCo, 0.5: 71%; docs/sim.md)
+  double squeeze_angle = 1.5;      ///< rad: each contact's finger closes this far for the squeeze
+                                   ///< (docs/synth.md)
+  double squeeze_force = 0;        ///< N: when > 0, the squeeze is the joint offset
+                                   ///< J^T (F f_i c_i) / squeeze_stiffness instead
+  double squeeze_stiffness = 5.0;  ///< N m / rad: the actuators' kp (SimParams::kp)
+  /// An error naming the first value out of its range (Synthesize checks it first).
+  Status Validate() const;
 };
 
 /// One accepted grasp: pose rows [t, quat wxyz, q] in the object frame.
@@ -77,6 +82,15 @@ struct SynthResult {
 /// penetration filter runs again), else the rejection reason. Called from several threads at
 /// once (the caller keeps per-thread state), with the target part's label.
 using GraspRefiner = std::function<std::string(Grasp& grasp, int target_part)>;
+
+/// Bounding-box diagonals (m) of the objects synthesis takes: a hand grasps nothing smaller,
+/// and a larger object (DexGraspNet's normalised meshes are 2.3 m) would take minutes of grid
+/// building for nothing.
+inline constexpr double kMinGraspableSize = 0.01, kMaxGraspableSize = 1.5;
+
+/// An error that gives the object's size and the fix (`--scale`, `--size MIN:MAX`) when its
+/// bounding-box diagonal is outside [kMinGraspableSize, kMaxGraspableSize].
+Status CheckGraspableSize(const TriMesh& mesh, const std::string& label);
 
 /// Contact candidate indices of a mode.
 const std::vector<int>& ModeContacts(const HandModel& hand, GraspMode mode);

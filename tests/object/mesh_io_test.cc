@@ -210,3 +210,37 @@ TEST(ObjectSourceTest, ResolvesProceduralFilesAndErrors) {
 
 }  // namespace
 }  // namespace dexvlg
+
+namespace dexvlg {
+namespace {
+
+TEST(ObjectSourceTest, ScaleAndSizeApplyOnLoading) {
+  auto diagonal = [](const LabeledMesh& m) {
+    Vec3 lo, hi;
+    m.mesh.Bounds(&lo, &hi);
+    return (hi - lo).norm();
+  };
+  const double plain = diagonal(LoadObject("mug").value());
+  ObjectScale twice;
+  twice.scale = 2;
+  EXPECT_NEAR(diagonal(LoadObject("mug", twice).value()), 2 * plain, 1e-9);
+  ObjectScale fit;
+  fit.min_size = 0.5;
+  fit.max_size = 0.6;
+  EXPECT_NEAR(diagonal(LoadObject("mug", fit).value()), 0.5, 1e-9) << "grown into the range";
+  fit.min_size = 0.01;
+  fit.max_size = 0.05;
+  EXPECT_NEAR(diagonal(LoadObject("mug", fit).value()), 0.05, 1e-9) << "shrunk into the range";
+  ObjectScale bad;
+  bad.scale = 0;
+  auto r = LoadObject("mug", bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("--scale"), std::string::npos);
+  bad = ObjectScale{};
+  bad.min_size = 0.4;
+  bad.max_size = 0.2;
+  EXPECT_FALSE(LoadObject("mug", bad).ok());
+}
+
+}  // namespace
+}  // namespace dexvlg

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -338,6 +339,32 @@ TEST(SimTest, ProtocolParametersRoundTripAsText) {
   EXPECT_FALSE(ParseSimParams("kp=five").ok());
   EXPECT_FALSE(ParseSimParams("no_such_parameter=1").ok());
   EXPECT_FALSE(ParseSimParams("hand_solimp=0.5 0.99").ok());
+}
+
+TEST(SimTest, ParametersValidateThemselves) {
+  EXPECT_TRUE(SimParams{}.Validate().ok());
+  const Fixture& f = Prepared("mug", "body");
+  struct Case {
+    const char* name;
+    std::function<void(SimParams&)> spoil;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"timestep", [](SimParams& p) { p.timestep = 0; }},
+           {"timestep", [](SimParams& p) { p.timestep = 0.5; }},
+           {"kp", [](SimParams& p) { p.kp = -1; }},
+           {"object_mass", [](SimParams& p) { p.object_mass = 0; }},
+           {"friction", [](SimParams& p) { p.friction = NAN; }},
+           {"hand_solimp", [](SimParams& p) { p.hand_solimp[1] = -0.5; }},
+           {"waypoints", [](SimParams& p) { p.waypoints = 0; }},
+       }) {
+    SimParams p;
+    c.spoil(p);
+    const Status s = p.Validate();
+    ASSERT_FALSE(s.ok()) << c.name;
+    EXPECT_NE(s.error().message.find(c.name), std::string::npos) << s.error().message;
+    auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, p);
+    EXPECT_FALSE(scene.ok()) << c.name << ": Build checks the parameters";
+  }
 }
 
 TEST(SimTest, CaptionsNameThePartObjectAndFingers) {

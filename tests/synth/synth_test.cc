@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <chrono>
 #include <map>
 
 #include "hand/hand_geometry.h"
@@ -144,6 +145,66 @@ TEST(SynthTest, OnATableTheHandStaysAboveIt) {
       EXPECT_GE(LowestAlong(DefaultHand(), pose->data(), Vec3::UnitZ()), options.table_offset);
     }
   }
+}
+
+TEST(SynthTest, ForceSqueezeScalesWithTheForce) {
+  // the squeeze from forces is the joint offset J^T (F f c) / kp: twice the force, twice the
+  // offset (where no joint limit clips it); the grasps themselves do not depend on it
+  auto run = [](double force) {
+    SynthOptions options;
+    options.part = "handle";
+    options.count = 2;
+    options.batch = 16;
+    options.seed = 3;
+    options.squeeze_force = force;
+    return Synthesize(DefaultHand(), Closed("mug"), options).value();
+  };
+  const SynthResult a = run(2), b = run(4);
+  ASSERT_EQ(a.grasps.size(), b.grasps.size());
+  ASSERT_FALSE(a.grasps.empty());
+  const HandModel& hand = DefaultHand();
+  int compared = 0;
+  double largest = 0;
+  for (size_t i = 0; i < a.grasps.size(); ++i) {
+    EXPECT_EQ(a.grasps[i].grasp, b.grasps[i].grasp);
+    for (int j = 0; j < hand.nq(); ++j) {
+      const double q = a.grasps[i].grasp[7 + j], da = a.grasps[i].squeeze[7 + j] - q,
+                   db = b.grasps[i].squeeze[7 + j] - q;
+      if (b.grasps[i].squeeze[7 + j] <= hand.joints[j].lower + 1e-9 ||
+          b.grasps[i].squeeze[7 + j] >= hand.joints[j].upper - 1e-9) {
+        continue;  // clipped by the limit
+      }
+      EXPECT_NEAR(db, 2 * da, 1e-9);
+      largest = std::max(largest, std::abs(da));
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0);
+  EXPECT_GT(largest, 1e-3) << "some joint squeezes";
+}
+
+TEST(SynthTest, OptionsAndSizesAreCheckedFirst) {
+  SynthOptions options;
+  options.part = "body";
+  options.sdf_spacing = 0;  // once a grid of infinitely many cells
+  auto r = Synthesize(DefaultHand(), Closed("mug"), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sdf_spacing"), std::string::npos) << r.error().message;
+  options = SynthOptions{};
+  options.part = "body";
+  options.max_residual = -1;
+  EXPECT_FALSE(Synthesize(DefaultHand(), Closed("mug"), options).ok());
+  // a 2.3 m object (DexGraspNet's normalised meshes) is refused at once, with the fix
+  LabeledMesh huge = Closed("mug");
+  for (Vec3& v : huge.mesh.vertices) v *= 2.3 / 0.16;
+  options = SynthOptions{};
+  options.part = "body";
+  const auto start = std::chrono::steady_clock::now();
+  r = Synthesize(DefaultHand(), huge, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  EXPECT_NE(r.error().message.find("--scale"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("--size"), std::string::npos) << r.error().message;
 }
 
 TEST(SynthTest, UnknownPartNamesTheParts) {
