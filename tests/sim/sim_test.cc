@@ -264,38 +264,56 @@ double SolveContacts(const HandModel& hand, const std::vector<int>& contacts,
   return worst;
 }
 
-TEST(SimTest, AHandBuiltOpposingBoxGraspHolds) {
-  // a 6 x 4 x 6 cm box; the thumb on the -y face, index and middle fingertips opposite on +y
-  const HandModel& hand = DefaultHand();
-  LabeledMesh box{"block", Box(Vec3(-0.03, -0.02, 0), Vec3(0.03, 0.02, 0.06)), {}, {"body"}};
-  box.face_labels.assign(box.mesh.faces.size(), 0);
-  const std::vector<int> tips(hand.pinch.begin(), hand.pinch.begin() + 3);  // thumb, index, middle
-  const double in = 0.0005;  // targets half a millimetre inside the faces
-  const std::vector<Vec3> targets = {
-      {0, -0.02 + in, 0.035}, {0.011, 0.02 - in, 0.035}, {-0.011, 0.02 - in, 0.035}};
-  const std::vector<Vec3> normals = {Vec3::UnitY(), -Vec3::UnitY(), -Vec3::UnitY()};
-  // start: palm facing down over the box, several turns about z; keep the best solution
-  const Vec3 palm = PalmNormal(hand);
-  std::vector<double> best;
-  double best_err = 1e9;
-  for (int turn = 0; turn < 8; ++turn) {
-    const Mat3 R = ExpSO3(Vec3(0, 0, turn * kPi / 4)) *
-                   Eigen::Quaterniond::FromTwoVectors(palm, -Vec3::UnitZ()).toRotationMatrix();
-    double quat[4];
-    MatrixToQuat(R, quat);
-    std::vector<double> pose = PoseRow(hand, Vec3(0, 0, 0.12), quat, hand.RestJoints());
-    const double err = SolveContacts(hand, tips, targets, normals, false, &pose);
-    if (err < best_err) best_err = err, best = pose;
-  }
-  ASSERT_LT(best_err, 0.002) << "the IK reaches the three contact targets";
+/// A 6 x 4 x 6 cm box and a hand-built pinch on it: the thumb on the -y face, index and middle
+/// fingertips opposite on +y (targets half a millimetre inside), the pregrasp opened halfway
+/// and 2 cm back, the squeeze 5 mm further in.
+struct BoxPinch {
+  LabeledMesh box;
+  std::vector<int> tips;  ///< thumb, index, middle contact candidates
+  std::vector<Vec3> targets, normals;
   Grasp g;
-  g.grasp = best;
-  g.pregrasp = OpenedPose(hand, g.grasp, 0.5, 0.02);
-  // squeeze: the three targets 5 mm further into the box
-  std::vector<Vec3> deeper = targets;
-  for (size_t i = 0; i < deeper.size(); ++i) deeper[i] += 0.005 * normals[i];
-  g.squeeze = g.grasp;
-  SolveContacts(hand, tips, deeper, normals, true, &g.squeeze);  // the root stays
+  double error = 1e9;  ///< the IK's largest contact error (m)
+};
+
+const BoxPinch& HandBuiltBoxPinch() {
+  static const BoxPinch p = [] {
+    const HandModel& hand = DefaultHand();
+    BoxPinch x;
+    x.box = {"block", Box(Vec3(-0.03, -0.02, 0), Vec3(0.03, 0.02, 0.06)), {}, {"body"}};
+    x.box.face_labels.assign(x.box.mesh.faces.size(), 0);
+    x.tips.assign(hand.pinch.begin(), hand.pinch.begin() + 3);
+    const double in = 0.0005;
+    x.targets = {{0, -0.02 + in, 0.035}, {0.011, 0.02 - in, 0.035}, {-0.011, 0.02 - in, 0.035}};
+    x.normals = {Vec3::UnitY(), -Vec3::UnitY(), -Vec3::UnitY()};
+    // start: palm facing down over the box, several turns about z; keep the best solution
+    const Vec3 palm = PalmNormal(hand);
+    std::vector<double> best;
+    for (int turn = 0; turn < 8; ++turn) {
+      const Mat3 R = ExpSO3(Vec3(0, 0, turn * kPi / 4)) *
+                     Eigen::Quaterniond::FromTwoVectors(palm, -Vec3::UnitZ()).toRotationMatrix();
+      double quat[4];
+      MatrixToQuat(R, quat);
+      std::vector<double> pose = PoseRow(hand, Vec3(0, 0, 0.12), quat, hand.RestJoints());
+      const double err = SolveContacts(hand, x.tips, x.targets, x.normals, false, &pose);
+      if (err < x.error) x.error = err, best = pose;
+    }
+    x.g.grasp = best;
+    x.g.pregrasp = OpenedPose(hand, x.g.grasp, 0.5, 0.02);
+    std::vector<Vec3> deeper = x.targets;
+    for (size_t i = 0; i < deeper.size(); ++i) deeper[i] += 0.005 * x.normals[i];
+    x.g.squeeze = x.g.grasp;
+    SolveContacts(hand, x.tips, deeper, x.normals, true, &x.g.squeeze);  // the root stays
+    return x;
+  }();
+  return p;
+}
+
+TEST(SimTest, AHandBuiltOpposingBoxGraspHolds) {
+  const HandModel& hand = DefaultHand();
+  const BoxPinch& p = HandBuiltBoxPinch();
+  ASSERT_LT(p.error, 0.002) << "the IK reaches the three contact targets";
+  const LabeledMesh& box = p.box;
+  Grasp g = p.g;
   auto scene = SimScene::Build(hand, box, {box.mesh}, SimParams{});
   ASSERT_TRUE(scene.ok()) << scene.error().message;
   SimWorker w = scene->MakeWorker();
@@ -313,6 +331,44 @@ TEST(SimTest, AHandBuiltOpposingBoxGraspHolds) {
   const SimOutcome away = scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, w);
   EXPECT_FALSE(away.success);
   EXPECT_TRUE(away.contact_links.empty());
+}
+
+TEST(SimTest, OneFingerArrivingLongBeforeTheOthersFailsWithTheObjectFree) {
+  // the box pinch again, but the thumb is already 4 mm into the box at the pregrasp while the
+  // index and middle fingers start fully open: the thumb pushes the free box away long before
+  // the others arrive. Pinned while the hand closes (the lenient variant) it would hold.
+  const HandModel& hand = DefaultHand();
+  const BoxPinch& p = HandBuiltBoxPinch();
+  ASSERT_LT(p.error, 0.002);
+  std::vector<double> thumb_in = p.g.grasp;
+  SolveContacts(hand, {p.tips[0]}, {p.targets[0] + 0.004 * p.normals[0]}, {p.normals[0]}, true,
+                &thumb_in);
+  Grasp early = p.g;
+  const std::vector<double> rest = hand.RestJoints();
+  auto chain = [&](int tip) { return hand.links[hand.contacts[p.tips[tip]].link].chain_joints; };
+  for (int j : chain(0)) early.grasp[7 + j] = early.squeeze[7 + j] = thumb_in[7 + j];
+  early.pregrasp = early.grasp;
+  for (int tip : {1, 2}) {
+    for (int j : chain(tip)) early.pregrasp[7 + j] = rest[j];
+  }
+  auto free = SimScene::Build(hand, p.box, {p.box.mesh}, SimParams{});
+  ASSERT_TRUE(free.ok());
+  SimWorker w = free->MakeWorker();
+  const SimOutcome out =
+      free->Run(early.pregrasp.data(), early.grasp.data(), early.squeeze.data(), 0, w);
+  EXPECT_FALSE(out.success) << "default protocol: the early thumb knocks the box away";
+  std::cout << "[note] early thumb, object free: " << out.reason << ", the box moved "
+            << out.closing_translation * 1000 << " mm and turned " << out.closing_rotation_deg
+            << " degrees while the hand closed\n";
+  EXPECT_GT(out.closing_translation, 0.01) << "the thumb pushed the box before the others came";
+  SimParams lenient;
+  lenient.pin_object_while_closing = true;
+  auto pinned = SimScene::Build(hand, p.box, {p.box.mesh}, lenient);
+  ASSERT_TRUE(pinned.ok());
+  SimWorker wp = pinned->MakeWorker();
+  const SimOutcome held =
+      pinned->Run(early.pregrasp.data(), early.grasp.data(), early.squeeze.data(), 0, wp);
+  EXPECT_TRUE(held.success) << "lenient pinned variant: " << held.reason;
 }
 
 TEST(SimTest, ProtocolParametersRoundTripAsText) {
