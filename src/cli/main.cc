@@ -338,6 +338,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   AddObjectScale(generate, &generate_request.options.object_scale);
   generate
+      ->add_option("--part-names", generate_request.options.part_names,
+                   "Part names in label order, comma separated, for every object (e.g. "
+                   "body,handle for unlabelled mugs; see `object segment`)")
+      ->delimiter(',');
+  generate
       ->add_option("--settle", generate_request.options.settle,
                    "Settle each grasp where the free object comes to rest in the closing hand "
                    "(up to N protocol-pace rounds after a gentle squeeze; 0: off, "

@@ -24,38 +24,6 @@ namespace dexvlg {
 namespace fs = std::filesystem;
 namespace {
 
-bool IsMeshFile(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  return ext == ".obj" || ext == ".stl" || ext == ".ply" || ext == ".glb" || ext == ".gltf";
-}
-
-/// The mesh file of an object folder: textured.obj first, else the first mesh file (sorted),
-/// looking one level down (assets/) too.
-std::string FolderMesh(const fs::path& dir) {
-  if (fs::exists(dir / "part_labels.json")) return dir.string();  // a part-labelled folder
-  if (fs::exists(dir / "textured.obj")) return (dir / "textured.obj").string();
-  std::vector<std::string> meshes;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.is_regular_file() && IsMeshFile(e.path())) meshes.push_back(e.path().string());
-  }
-  if (meshes.empty()) {
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      if (!e.is_directory() || e.path().filename() == "collision") continue;
-      for (const auto& f : fs::directory_iterator(e.path(), ec)) {
-        const std::string name = f.path().filename().string();
-        if (f.is_regular_file() && IsMeshFile(f.path()) &&
-            name.find("collision") == std::string::npos) {
-          meshes.push_back(f.path().string());
-        }
-      }
-    }
-  }
-  std::sort(meshes.begin(), meshes.end());
-  return meshes.empty() ? "" : meshes.front();
-}
-
 /// A muted colour chosen by the object's name (stable across runs).
 Vec3 PlainColor(const std::string& name) {
   uint32_t h = 2166136261u;
@@ -82,16 +50,16 @@ Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
     std::sort(entries.begin(), entries.end());
     for (const fs::path& p : entries) {
       if (fs::is_directory(p)) {
-        const std::string mesh = FolderMesh(p);
+        const std::string mesh = ObjectFolderMesh(p.string());
         if (!mesh.empty()) out.push_back(mesh);
-      } else if (IsMeshFile(p)) {
+      } else if (IsMeshFileName(p.string())) {
         out.push_back(p.string());
       }
     }
     if (out.empty()) return Error{spec + ": no object folders or mesh files in it"};
     return out;
   }
-  if (fs::is_regular_file(spec) && !IsMeshFile(spec)) {
+  if (fs::is_regular_file(spec) && !IsMeshFileName(spec)) {
     std::ifstream f(spec);
     if (!f) return Error{spec + ": cannot read the object list"};
     std::string line;
@@ -104,7 +72,10 @@ Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
       // relative paths are relative to the list file
       const fs::path p(line);
       const fs::path beside = fs::path(spec).parent_path() / p;
-      out.push_back(p.is_relative() && fs::exists(beside) ? beside.string() : line);
+      const std::string entry = p.is_relative() && fs::exists(beside) ? beside.string() : line;
+      // an object folder in a list reads as it does in a folder of objects
+      const std::string mesh = fs::is_directory(entry, ec) ? ObjectFolderMesh(entry) : "";
+      out.push_back(mesh.empty() ? entry : mesh);
     }
     if (out.empty()) return Error{spec + ": the object list is empty"};
     return out;
@@ -149,6 +120,14 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
   if (!loaded) {
     row.status = "failed: " + loaded.error().message;
     return row;
+  }
+  if (!o.part_names.empty()) {
+    if (o.part_names.size() != loaded->part_names.size()) {
+      row.status = "failed: " + source + " has " + std::to_string(loaded->part_names.size()) +
+                   " parts, --part-names gives " + std::to_string(o.part_names.size());
+      return row;
+    }
+    loaded->part_names = o.part_names;
   }
   const LabeledMesh& object = *loaded;
   row.shard.object = object.name;
@@ -297,8 +276,9 @@ std::string GenerateParamsText(const GenerateOptions& o) {
   const SceneOptions& c = o.scene;
   t << ";count=" << o.count << ";attempts=" << o.attempts << ";scenes=" << o.scenes
     << ";seed=" << o.seed << ";settle=" << o.settle << ";scale=" << o.object_scale.scale
-    << ";size=" << o.object_scale.min_size << ":" << o.object_scale.max_size
-    << ";cameras=" << c.cameras << ";width=" << c.width << ";height=" << c.height
+    << ";size=" << o.object_scale.min_size << ":" << o.object_scale.max_size << ";part_names=";
+  for (size_t i = 0; i < o.part_names.size(); ++i) t << (i ? "+" : "") << o.part_names[i];
+  t << ";cameras=" << c.cameras << ";width=" << c.width << ";height=" << c.height
     << ";fov_y_deg=" << c.fov_y_deg << ";elevation_deg=" << c.elevation_deg
     << ";min_distance=" << c.min_distance << ";baseline=" << c.baseline
     << ";subpixel=" << c.subpixel << ";depth_unit=" << c.depth_unit << ";points=" << c.points

@@ -28,6 +28,8 @@ struct GenerateOptions {
   unsigned seed = 0;
   bool pictures = true;      ///< dataset/pictures/<shard>.png of each object's first scene
   ObjectScale object_scale;  ///< every object scaled on loading (`--scale`, `--size`)
+  std::vector<std::string> part_names;  ///< when given: every object's part names, in label
+                                        ///< order (an object with another part count fails)
   SceneOptions scene;
   SimParams sim;
 };

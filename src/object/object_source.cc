@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include "object/mesh_io.h"
 #include "object/procedural.h"
@@ -12,6 +13,44 @@ namespace dexvlg {
 namespace fs = std::filesystem;
 namespace {
 
+Expected<LabeledMesh> LoadObjectUnscaled(const std::string& source, double file_scale);
+
+}  // namespace
+
+bool IsMeshFileName(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return ext == ".obj" || ext == ".stl" || ext == ".ply" || ext == ".glb" || ext == ".gltf";
+}
+
+std::string ObjectFolderMesh(const std::string& folder) {
+  const fs::path dir(folder);
+  std::error_code ec;
+  if (fs::exists(dir / "part_labels.json", ec)) return dir.string();  // a part-labelled folder
+  if (fs::exists(dir / "textured.obj", ec)) return (dir / "textured.obj").string();
+  std::vector<std::string> meshes;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && IsMeshFileName(e.path().string()))
+      meshes.push_back(e.path().string());
+  }
+  if (meshes.empty()) {
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (!e.is_directory() || e.path().filename() == "collision") continue;
+      for (const auto& f : fs::directory_iterator(e.path(), ec)) {
+        const std::string name = f.path().filename().string();
+        if (f.is_regular_file() && IsMeshFileName(f.path().string()) &&
+            name.find("collision") == std::string::npos) {
+          meshes.push_back(f.path().string());
+        }
+      }
+    }
+  }
+  std::sort(meshes.begin(), meshes.end());
+  return meshes.empty() ? "" : meshes.front();
+}
+
+namespace {
+
 /// The source as found, a mesh file scaled by `file_scale` as it is read (so that a file in
 /// millimetres passes the mesh's size check).
 Expected<LabeledMesh> LoadObjectUnscaled(const std::string& source, double file_scale) {
@@ -19,7 +58,11 @@ Expected<LabeledMesh> LoadObjectUnscaled(const std::string& source, double file_
   const fs::path path(source);
   if (fs::is_directory(path, ec)) {
     if (fs::exists(path / "part_labels.json", ec)) return LoadLabeledMesh(source);
-    return Error{source + ": a folder without part_labels.json; give a mesh file instead"};
+    const std::string mesh = ObjectFolderMesh(source);
+    if (mesh.empty()) {
+      return Error{source + ": a folder with no part_labels.json, object.json or mesh file in it"};
+    }
+    return LoadObjectUnscaled(mesh, file_scale);  // named as its mesh file is
   }
   if (fs::is_regular_file(path, ec)) {
     MeshLoadOptions options;
@@ -74,7 +117,9 @@ void ApplyScale(const ObjectScale& scale, TriMesh* mesh) {
 Expected<LabeledMesh> LoadObject(const std::string& source, const ObjectScale& scale) {
   if (Status s = scale.Validate(); !s) return Error{source + ": " + s.error().message};
   std::error_code ec;
-  const bool file = fs::is_regular_file(fs::path(source), ec);
+  // a mesh file (or an object folder that stands for one) is scaled as it is read
+  const std::string mesh = fs::is_directory(source, ec) ? ObjectFolderMesh(source) : source;
+  const bool file = fs::is_regular_file(fs::path(mesh), ec);
   auto object = LoadObjectUnscaled(source, file ? scale.scale : 1.0);
   if (!object) return object;
   ObjectScale rest = scale;

@@ -8,6 +8,14 @@
 
 namespace dexvlg {
 
+/// Whether a path names a mesh file dexvlg reads (.obj, .stl, .ply, .glb, .gltf; any case).
+bool IsMeshFileName(const std::string& path);
+
+/// What an object folder stands for: itself when it is part-labelled (part_labels.json), else
+/// its textured.obj, else its first mesh file (sorted by name), looking one level down too
+/// (e.g. assets/) and skipping collision meshes; "" when there is none.
+std::string ObjectFolderMesh(const std::string& dir);
+
 /// How an object's coordinates are scaled on loading (`--scale`, `--size` on the CLI).
 struct ObjectScale {
   double scale = 1.0;  ///< multiplies every coordinate (0.001 for a file in millimetres)
@@ -22,9 +30,9 @@ struct ObjectScale {
 void ApplyScale(const ObjectScale& scale, TriMesh* mesh);
 
 /// Resolves an object source: a part-labelled folder (part_labels.json, the objects_parts
-/// layout), a mesh file (one part named "body"; the object is named after the file, or its
-/// folder for generic names like textured.obj), or a procedural spec ("mug", "bottle:size=1.2"),
-/// scaled by `scale`.
+/// layout), another object folder (ObjectFolderMesh), a mesh file (one part named "body"; the
+/// object is named after the file, or its folder for generic names like textured.obj), or a
+/// procedural spec ("mug", "bottle:size=1.2"), scaled by `scale`.
 Expected<LabeledMesh> LoadObject(const std::string& source, const ObjectScale& scale = {});
 
 }  // namespace dexvlg

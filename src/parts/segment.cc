@@ -542,10 +542,26 @@ Expected<LabeledMesh> SegmentParts(const TriMesh& closed, const std::string& nam
   if (parts > 1) {
     out.part_names[0] = "body";
     std::vector<std::string> named(parts);
-    for (const PartInfo& info : AnalyseParts(out)) {
+    const std::vector<PartInfo> infos = AnalyseParts(out);
+    OrientedBox body;
+    for (const PartInfo& info : infos) {
+      if (info.label == 0) body = info.box;
+    }
+    for (const PartInfo& info : infos) {
       if (info.label == 0) continue;
       if (info.category == PartCategory::kLShaped) named[info.label] = "handle";
       if (info.category == PartCategory::kLid) named[info.label] = "lid";
+      // an elongated part standing out sideways from the body, running along it: the handle
+      // of a pitcher or a mug scan too thick to read as L-shaped (a bottle's neck stands out
+      // along the body's axis instead)
+      const Vec3& h = info.box.half_extents;
+      const Vec3 out_dir = info.box.centre - body.centre;
+      const Vec3 axis = body.axes.col(0);
+      if (named[info.label].empty() && info.category == PartCategory::kShaft && h[0] >= 2 * h[1] &&
+          out_dir.norm() > 1e-9 && std::abs(out_dir.normalized().dot(axis)) < 0.5 &&
+          std::abs(info.box.axes.col(0).dot(axis)) > 0.7) {
+        named[info.label] = "handle";
+      }
     }
     for (int i = 1; i < parts; ++i) {
       if (named[i].empty()) continue;

@@ -298,6 +298,12 @@ TEST(DatasetTest, AResumeWithOtherParametersSaysSo) {
   EXPECT_NE(rows[0].status.find("other generation parameters"), std::string::npos)
       << rows[0].status;
   EXPECT_NE(rows[0].status.find("count=16"), std::string::npos) << rows[0].status;
+  // part names for every object: a count that does not fit is said, before any work
+  fs::remove_all(o.out);
+  o.part_names = {"a", "b", "c", "d", "e", "f", "g"};
+  rows = Generate(o, 0, 1, log);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0].status.find("--part-names gives 7"), std::string::npos) << rows[0].status;
   fs::remove_all(o.out);
 }
 
@@ -319,6 +325,11 @@ TEST(DatasetTest, ObjectListsAndShardNames) {
   ASSERT_TRUE(from_file.ok());
   EXPECT_EQ(*from_file, (std::vector<std::string>{"mug", "box"}));
   EXPECT_EQ(*ListObjects("mug,bottle"), (std::vector<std::string>{"mug", "bottle"}));
+  // a list of object folders reads like a folder of them
+  std::ofstream(dir / "folders.txt") << "a\nb\n";
+  auto folders = ListObjects((dir / "folders.txt").string());
+  ASSERT_TRUE(folders.ok());
+  EXPECT_EQ(*folders, *listed);
   fs::create_directories(dir / "empty");
   EXPECT_FALSE(ListObjects((dir / "empty").string()).ok()) << "a folder with no objects";
   fs::remove_all(dir);

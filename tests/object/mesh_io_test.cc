@@ -242,5 +242,33 @@ TEST(ObjectSourceTest, ScaleAndSizeApplyOnLoading) {
   EXPECT_FALSE(LoadObject("mug", bad).ok());
 }
 
+TEST(ObjectSourceTest, ObjectFoldersLoadLikeTheirMesh) {
+  // a BiGym / GRAB style folder: the mesh one level down, a collision folder beside it
+  const fs::path dir = fs::temp_directory_path() / "dexvlg_folder_test" / "spoon";
+  fs::remove_all(dir.parent_path());
+  fs::create_directories(dir / "assets");
+  fs::create_directories(dir / "collision");
+  const LabeledMesh mug = MakeProcedural("mug").value();
+  ASSERT_TRUE(SaveObj(mug.mesh, (dir / "assets" / "spoon.obj").string()).ok());
+  ASSERT_TRUE(SaveObj(mug.mesh, (dir / "collision" / "piece_0.obj").string()).ok());
+  EXPECT_EQ(ObjectFolderMesh(dir.string()), (dir / "assets" / "spoon.obj").string());
+  auto loaded = LoadObject(dir.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->mesh.faces.size(), mug.mesh.faces.size());
+  EXPECT_EQ(loaded->name, "spoon");
+  // scaled as the file is read
+  ObjectScale half;
+  half.scale = 0.5;
+  auto scaled = LoadObject(dir.string(), half);
+  ASSERT_TRUE(scaled.ok());
+  EXPECT_NEAR(scaled->mesh.vertices[5].x(), 0.5 * loaded->mesh.vertices[5].x(), 1e-9);
+  // a folder with nothing in it says so
+  fs::create_directories(dir.parent_path() / "empty");
+  auto empty = LoadObject((dir.parent_path() / "empty").string());
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("no part_labels.json"), std::string::npos);
+  fs::remove_all(dir.parent_path());
+}
+
 }  // namespace
 }  // namespace dexvlg
