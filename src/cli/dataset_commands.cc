@@ -63,6 +63,7 @@ Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
   }
   o.scene.width = std::max(16, static_cast<int>(std::lround(o.scene.width * request.image_scale)));
   o.scene.height = std::max(9, static_cast<int>(std::lround(o.scene.height * request.image_scale)));
+  if (Status s = o.Validate(); !s) return s.error();  // before any work
   int rank = 0, ranks = 1;
 #ifdef DEXVLG_WITH_MPI
   const bool mpi = UnderMpiLauncher();

@@ -1,5 +1,7 @@
 // The dexvlg command line: parses arguments and calls the libraries; nothing else lives here.
 #include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -31,7 +33,12 @@ void AddObjectScale(CLI::App* command, dexvlg::ObjectScale* scale) {
       ->add_option("--scale", scale->scale,
                    "Multiply the object's coordinates (e.g. 0.001 for a file in millimetres)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check([](const std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        const bool ok = end != text.c_str() && *end == '\0' && v > 0 && std::isfinite(v);
+        return ok ? "" : "expected a positive number, got \"" + text + "\"";
+      });
   command->add_option_function<std::string>(
       "--size",
       [scale](const std::string& text) {

@@ -269,6 +269,35 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
 
 }  // namespace
 
+Status GenerateOptions::Validate() const {
+  auto bad = [](const std::string& what) { return Error{"generate: " + what}; };
+  if (count < 1) return bad("--count " + std::to_string(count) + " (expected at least 1)");
+  if (attempts < 0) return bad("--attempts " + std::to_string(attempts) + " (expected >= 0)");
+  if (scenes < 1) return bad("--scenes " + std::to_string(scenes) + " (expected at least 1)");
+  if (settle < 0 || settle > 10) return bad("--settle " + std::to_string(settle) + " (0..10)");
+  if (modes.empty()) return bad("--modes is empty (wrap, pinch)");
+  for (const std::string& m : modes) {
+    if (m != "wrap" && m != "pinch") return bad("mode \"" + m + "\" (expected wrap or pinch)");
+  }
+  const SceneOptions& c = scene;
+  if (c.cameras < 1) return bad("--views " + std::to_string(c.cameras) + " (expected >= 1)");
+  if (c.points < 1) return bad("--points " + std::to_string(c.points) + " (expected >= 1)");
+  if (c.width < 16 || c.height < 9) {
+    return bad("image " + std::to_string(c.width) + " x " + std::to_string(c.height) +
+               " (expected at least 16 x 9)");
+  }
+  if (!(c.fov_y_deg > 1 && c.fov_y_deg < 170) || !(c.min_distance > 0) || !(c.baseline > 0) ||
+      !(c.subpixel >= 0) || !(c.depth_unit > 0) || !(c.crop_margin >= 0) ||
+      !std::isfinite(c.elevation_deg)) {
+    return bad(
+        "scene options out of range (field of view, distance, baseline, noise, depth unit "
+        "or crop margin)");
+  }
+  if (Status s = object_scale.Validate(); !s) return bad(s.error().message);
+  if (Status s = sim.Validate(); !s) return bad(s.error().message);
+  return Status::Ok();
+}
+
 std::string GenerateParamsText(const GenerateOptions& o) {
   std::ostringstream t;
   t << std::setprecision(17) << "hand=" << (o.hand.empty() ? "<builtin>" : o.hand) << ";modes=";
@@ -290,6 +319,10 @@ std::vector<GenerateRow> Generate(
     const GenerateOptions& o, int rank, int ranks, std::ostream& log,
     const std::function<void(int, int, const std::string&)>& progress) {
   std::vector<GenerateRow> rows;
+  if (Status s = o.Validate(); !s) {
+    rows.push_back({{}, "failed: " + s.error().message});
+    return rows;
+  }
   const fs::path shards = fs::path(o.out) / kShardDir;
   std::error_code ec;
   fs::create_directories(shards, ec);
@@ -339,6 +372,7 @@ std::vector<GenerateRow> Generate(
       row = MakeObject(o, hand, source, shard.string(), log);
     }
     rows.push_back(row);
+    log.flush();  // a killed run's log is complete up to its last finished object
     if (progress) progress(++done, static_cast<int>(mine.size()), row.shard.object);
   }
   return rows;

@@ -32,6 +32,9 @@ struct GenerateOptions {
                                         ///< order (an object with another part count fails)
   SceneOptions scene;
   SimParams sim;
+  /// An error naming the first bad value (counts, scenes, views, points, image size, field of
+  /// view, settle rounds, modes, scale, simulation parameters); Generate checks it first.
+  Status Validate() const;
 };
 
 /// Every option that shapes a shard's content as one line (stored in each shard's

@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -59,6 +61,32 @@ TEST(CliTest, BadInputGivesMessageAndNonZeroExit) {
   EXPECT_NE(r.output.find("quaternion"), std::string::npos) << r.output;
   r = Dexvlg("hand nonsense");
   EXPECT_NE(r.code, 0);
+}
+
+TEST(CliTest, BadNumbersAndOutputsAreRefusedBeforeAnyWork) {
+  // what an outside probe found accepted (or crashing): each now a message and a non-zero
+  // exit (1 for inputs, CLI11's own code for flags it rejects while parsing)
+  const std::string out = "/tmp/dexvlg_cli_bad_numbers";
+  struct Case {
+    std::string args, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"generate --objects mug --out " + out + " --points -5", "--points"},
+           {"generate --objects mug --out " + out + " --count 0", "--count"},
+           {"generate --objects mug --out " + out + " --scenes -1", "--scenes"},
+           {"synth mug --part body --max-penetration nan", "max_penetration"},
+           {"synth mug --part body --out /dev/full", "device"},
+           {"synth mug --part body --out /tmp", "directory"},
+           {"synth mug --part body --scale 0", "--scale"},
+           {"synth mug --part body --size 0.3:0.1", "--size"},
+       }) {
+    const CliRun r = Dexvlg(c.args);
+    EXPECT_NE(r.code, 0) << c.args << "\n" << r.output;
+    EXPECT_NE(r.code, 3) << "not an internal error: " << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.says), std::string::npos) << c.args << "\n" << r.output;
+  }
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/full")) << "the device is untouched";
+  std::filesystem::remove_all(out);
 }
 
 TEST(CliTest, ObjectSegmentComparesWithLabelsAndPrepareNamesParts) {
