@@ -187,6 +187,13 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
           continue;
         }
         const std::vector<Grasp>& grasps = result->grasps;
+        {  // what the synthesis kept and why it rejected the rest
+          const SynthSummary& sum = result->summary;
+          log << "  " << object.name << " / scene " << k << " / " << so.part << " / " << mode_name
+              << ": " << sum.accepted << " of " << sum.attempts << " attempts";
+          for (const auto& [reason, n] : sum.rejected) log << "; " << reason << " " << n;
+          log << "\n";
+        }
         const auto t1 = std::chrono::steady_clock::now();
         std::vector<SimOutcome> outcomes(grasps.size());
         tbb::parallel_for(size_t{0}, grasps.size(), [&](size_t i) {
