@@ -37,7 +37,10 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
   }
   auto result = Synthesize(hand, closed, options, progress, refine);
   std::cerr << "\n";
-  if (!result) return Error{source + ": " + result.error().message};
+  if (!result) {  // the message names the object; the source too when it says more
+    const std::string& m = result.error().message;
+    return Error{m.rfind(source + ":", 0) == 0 ? m : source + ": " + m};
+  }
   const SynthSummary& s = result->summary;
   log << closed.name << " / " << options.part << " / " << ModeName(options.mode) << ": "
       << s.accepted << " accepted of " << s.attempts << " attempts in " << std::fixed
