@@ -18,6 +18,75 @@ size_t Count(const std::vector<uint64_t>& dims) {
 
 }  // namespace
 
+bool PutStringAttribute(int64_t location, const std::string& object, const std::string& name,
+                        const std::string& value) {
+  if (H5Aexists_by_name(location, object.c_str(), name.c_str(), H5P_DEFAULT) > 0) {
+    H5Adelete_by_name(location, object.c_str(), name.c_str(), H5P_DEFAULT);
+  }
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attr = H5Acreate_by_name(location, object.c_str(), name.c_str(), type, space,
+                                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const char* text = value.c_str();
+  const bool ok = attr >= 0 && H5Awrite(attr, type, &text) >= 0;
+  if (attr >= 0) H5Aclose(attr);
+  H5Sclose(space);
+  H5Tclose(type);
+  return ok;
+}
+
+bool PutIntAttribute(int64_t location, const std::string& object, const std::string& name,
+                     long long value) {
+  if (H5Aexists_by_name(location, object.c_str(), name.c_str(), H5P_DEFAULT) > 0) {
+    H5Adelete_by_name(location, object.c_str(), name.c_str(), H5P_DEFAULT);
+  }
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attr = H5Acreate_by_name(location, object.c_str(), name.c_str(), H5T_STD_I64LE, space,
+                                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const bool ok = attr >= 0 && H5Awrite(attr, H5T_NATIVE_LLONG, &value) >= 0;
+  if (attr >= 0) H5Aclose(attr);
+  H5Sclose(space);
+  return ok;
+}
+
+std::string GetAttribute(int64_t location, const std::string& object, const std::string& name) {
+  if (H5Aexists_by_name(location, object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return "";
+  const hid_t attr =
+      H5Aopen_by_name(location, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+  if (attr < 0) return "";
+  const hid_t type = H5Aget_type(attr);
+  const hid_t space = H5Aget_space(attr);
+  std::string out;
+  if (H5Sget_simple_extent_npoints(space) == 1) {
+    if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
+      char* text = nullptr;
+      const hid_t mem = H5Tcopy(H5T_C_S1);
+      H5Tset_size(mem, H5T_VARIABLE);
+      H5Tset_cset(mem, H5Tget_cset(type));
+      if (H5Aread(attr, mem, &text) >= 0 && text != nullptr) {
+        out = text;
+        H5free_memory(text);
+      }
+      H5Tclose(mem);
+    } else if (H5Tget_class(type) == H5T_STRING) {
+      const size_t width = H5Tget_size(type);
+      std::vector<char> buffer(width + 1, '\0');
+      if (H5Aread(attr, type, buffer.data()) >= 0) {
+        out.assign(buffer.data(), strnlen(buffer.data(), width));
+      }
+    } else if (H5Tget_class(type) == H5T_INTEGER) {
+      long long v = 0;
+      if (H5Aread(attr, H5T_NATIVE_LLONG, &v) >= 0) out = std::to_string(v);
+    }
+  }
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Aclose(attr);
+  return out;
+}
+
 Expected<H5Writer> H5Writer::Create(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become return values, not prints
   H5Writer w;
@@ -109,31 +178,16 @@ void H5Writer::PutStrings(const std::string& name, const std::vector<std::string
 void H5Writer::Attribute(const std::string& object, const std::string& name,
                          const std::string& value) {
   if (file_ < 0 || !error_.empty()) return;
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, std::max<size_t>(1, value.size()));
-  H5Tset_strpad(type, H5T_STR_NULLPAD);
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr = H5Acreate_by_name(file_, object.c_str(), name.c_str(), type, space,
-                                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  std::string padded = value.empty() ? std::string(1, '\0') : value;
-  if (attr < 0 || H5Awrite(attr, type, padded.data()) < 0) {
+  if (!PutStringAttribute(file_, object, name, value)) {
     Fail("cannot write attribute " + name + " of " + object);
   }
-  if (attr >= 0) H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
 }
 
 void H5Writer::Attribute(const std::string& object, const std::string& name, long long value) {
   if (file_ < 0 || !error_.empty()) return;
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr = H5Acreate_by_name(file_, object.c_str(), name.c_str(), H5T_STD_I64LE, space,
-                                       H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (attr < 0 || H5Awrite(attr, H5T_NATIVE_LLONG, &value) < 0) {
+  if (!PutIntAttribute(file_, object, name, value)) {
     Fail("cannot write attribute " + name + " of " + object);
   }
-  if (attr >= 0) H5Aclose(attr);
-  H5Sclose(space);
 }
 
 Status H5Writer::Close() {
@@ -259,22 +313,7 @@ Expected<std::vector<std::string>> H5Reader::Strings(const std::string& name) co
 
 std::string H5Reader::Attribute(const std::string& object, const std::string& name) const {
   if (object != "/" && !Has(object)) return "";
-  if (H5Aexists_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return "";
-  const hid_t attr = H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
-  const hid_t type = H5Aget_type(attr);
-  std::string out;
-  if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) {
-    const size_t width = H5Tget_size(type);
-    std::vector<char> buffer(width + 1, '\0');
-    if (H5Aread(attr, type, buffer.data()) >= 0)
-      out.assign(buffer.data(), strnlen(buffer.data(), width));
-  } else if (H5Tget_class(type) == H5T_INTEGER) {
-    long long v = 0;
-    if (H5Aread(attr, H5T_NATIVE_LLONG, &v) >= 0) out = std::to_string(v);
-  }
-  H5Tclose(type);
-  H5Aclose(attr);
-  return out;
+  return GetAttribute(file_, object, name);
 }
 
 std::vector<std::string> H5Reader::Members(const std::string& group) const {

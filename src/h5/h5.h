@@ -10,6 +10,18 @@
 
 namespace dexvlg {
 
+/// Low-level helpers for code holding an HDF5 location id (an hid_t as int64_t). A string
+/// attribute is written scalar, variable-length, UTF-8: h5py (3.x) reads it as `str`, not
+/// `bytes`; an integer one scalar (h5py: an int, not a one-element array). Replaces an attribute
+/// of the same name. False on failure.
+bool PutStringAttribute(int64_t location, const std::string& object, const std::string& name,
+                        const std::string& value);
+bool PutIntAttribute(int64_t location, const std::string& object, const std::string& name,
+                     long long value);
+/// A string attribute, fixed-length (files of earlier versions) or variable-length, or an
+/// integer one as its decimal text; "" when absent or of another type.
+std::string GetAttribute(int64_t location, const std::string& object, const std::string& name);
+
 /// A new HDF5 file being written. Every failure is remembered: Close() reports the first one.
 class H5Writer {
  public:

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "h5/h5.h"
 
 namespace dexvlg {
 namespace {
@@ -41,7 +42,7 @@ struct Writer {
                                     data.data()) >= 0;
   }
   void Attribute(const char* name, const std::string& value) {
-    ok = ok && H5LTset_attribute_string(file, "/", name, value.c_str()) >= 0;
+    ok = ok && PutStringAttribute(file, "/", name, value);  // h5py reads a str
   }
 };
 
@@ -91,7 +92,7 @@ Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const H
   }
   out.Attribute("format", kGraspFormat);
   const int version = kGraspVersion;
-  out.ok = out.ok && H5LTset_attribute_int(file, "/", "version", &version, 1) >= 0;
+  out.ok = out.ok && PutIntAttribute(file, "/", "version", version);
   out.Attribute("object", object.name);
   std::error_code source_ec;
   const bool on_disk = !object_source.empty() && std::filesystem::exists(object_source, source_ec);
@@ -103,7 +104,7 @@ Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const H
                                    : hand.mjcf_path);
   out.Attribute("part", options.part);
   out.Attribute("part_names", Join(object.part_names));
-  out.ok = out.ok && H5LTset_attribute_int(file, "/", "target_label", &result.target_label, 1) >= 0;
+  out.ok = out.ok && PutIntAttribute(file, "/", "target_label", result.target_label);
   out.Attribute("mode", ModeName(options.mode));
   out.Attribute("hand", hand.name);
   out.Attribute("joint_names", Join(joints));
@@ -112,7 +113,7 @@ Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const H
   out.Attribute("energy_columns", "total,fc,bar,dis,limit,pen,spen,dir,residual");
   out.Attribute("pose_layout", "x,y,z,qw,qx,qy,qz," + Join(joints));
   const unsigned seed = options.seed;
-  out.ok = out.ok && H5LTset_attribute_uint(file, "/", "seed", &seed, 1) >= 0;
+  out.ok = out.ok && PutIntAttribute(file, "/", "seed", seed);
   const bool ok = H5Fclose(file) >= 0 && out.ok;
   if (!ok) return Error{path + ": writing the HDF5 file failed"};
   return {};
@@ -148,17 +149,7 @@ Status WritePoseRows(const std::string& path, const HandModel& hand, const Synth
 namespace {
 
 std::string ReadAttribute(hid_t file, const char* name) {
-  H5T_class_t cls;
-  size_t size = 0;
-  hsize_t dims = 0;
-  if (H5Aexists(file, name) <= 0) return "";
-  if (H5LTget_attribute_info(file, "/", name, &dims, &cls, &size) < 0 || cls != H5T_STRING) {
-    return "";
-  }
-  std::string value(size + 1, '\0');
-  H5LTget_attribute_string(file, "/", name, value.data());
-  value.resize(std::strlen(value.c_str()));
-  return value;
+  return GetAttribute(file, "/", name);  // fixed- or variable-length
 }
 
 std::vector<std::string> Split(const std::string& text) {
