@@ -14,6 +14,11 @@ import sys
 import h5py
 
 
+def text(value):
+    """An attribute as str: variable-length (str) or, in shards before 2026-12-01, bytes."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def main(dataset):
     with open(os.path.join(dataset, "index.json")) as f:
         index = json.load(f)
@@ -22,15 +27,15 @@ def main(dataset):
     for entry in index["shards"]:
         with h5py.File(os.path.join(dataset, entry["file"]), "r") as shard:
             # string attributes read as str (variable-length UTF-8); integers as ints
-            assert shard.attrs["format"] == "dexvlg-dataset-shard"
-            assert shard.attrs["version"] == 1
+            assert text(shard.attrs["format"]) == "dexvlg-dataset-shard"
+            assert int(shard.attrs["version"]) == 1
             joints = [j.decode() for j in shard["grasps/joint_names"][:]]
             parts = [p.decode() for p in shard["object/part_names"][:]]
             grasp = shard["grasps/grasp"][:]  # N x (7 + joints): x y z qw qx qy qz q...
             success = shard["grasps/success"][:]
             captions = shard["grasps/caption"][:]
             assert grasp.shape[1] == 7 + len(joints)
-            print(f"{shard.attrs['object']}: parts {parts}, {len(success)} grasps, "
+            print(f"{text(shard.attrs['object'])}: parts {parts}, {len(success)} grasps, "
                   f"{int(success.sum())} held in simulation, {len(shard['scenes'])} scenes")
             for name, scene in shard["scenes"].items():
                 points = scene["points"][:]  # views x P x 3 (m, table frame)
