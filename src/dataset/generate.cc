@@ -109,9 +109,10 @@ std::string ShardName(const std::string& source) {
 
 namespace {
 
-/// One object, start to finish; writes its shard.
-GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const std::string& source,
-                       const std::string& shard_path, std::ostream& log) {
+/// One object, start to finish; writes its shard (recording `params`, GenerateParamsText(o)).
+GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, const HandModel& hand,
+                       const std::string& source, const std::string& shard_path,
+                       std::ostream& log) {
   const auto start = std::chrono::steady_clock::now();
   GenerateRow row;
   row.shard.file = fs::path(shard_path).filename().string();
@@ -141,7 +142,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const HandModel& hand, const st
   ShardContent content;
   content.object = object.name;
   content.object_source = source;
-  content.generate_params = GenerateParamsText(o);
+  content.generate_params = params;
   content.hand_name = hand.name;
   for (const Joint& j : hand.joints) content.joint_names.push_back(j.name);
   content.mesh = &object;
@@ -376,7 +377,7 @@ std::vector<GenerateRow> Generate(
             "); remove it to make it again, or choose another --out";
       }
     } else {
-      row = MakeObject(o, hand, source, shard.string(), log);
+      row = MakeObject(o, params, hand, source, shard.string(), log);
     }
     rows.push_back(row);
     log.flush();  // a killed run's log is complete up to its last finished object

@@ -11,12 +11,6 @@
 namespace dexvlg {
 
 namespace fs = std::filesystem;
-namespace {
-
-Expected<LabeledMesh> LoadObjectUnscaled(const std::string& source, double file_scale);
-
-}  // namespace
-
 bool IsMeshFileName(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
@@ -51,19 +45,13 @@ std::string ObjectFolderMesh(const std::string& folder) {
 
 namespace {
 
-/// The source as found, a mesh file scaled by `file_scale` as it is read (so that a file in
-/// millimetres passes the mesh's size check).
+/// The source as found (an object folder already resolved to its mesh file or labelled
+/// folder), a mesh file scaled by `file_scale` as it is read (so that a file in millimetres
+/// passes the mesh's size check).
 Expected<LabeledMesh> LoadObjectUnscaled(const std::string& source, double file_scale) {
   std::error_code ec;
   const fs::path path(source);
-  if (fs::is_directory(path, ec)) {
-    if (fs::exists(path / "part_labels.json", ec)) return LoadLabeledMesh(source);
-    const std::string mesh = ObjectFolderMesh(source);
-    if (mesh.empty()) {
-      return Error{source + ": a folder with no part_labels.json, object.json or mesh file in it"};
-    }
-    return LoadObjectUnscaled(mesh, file_scale);  // named as its mesh file is
-  }
+  if (fs::is_directory(path, ec)) return LoadLabeledMesh(source);
   if (fs::is_regular_file(path, ec)) {
     MeshLoadOptions options;
     options.scale = file_scale;
@@ -117,10 +105,14 @@ void ApplyScale(const ObjectScale& scale, TriMesh* mesh) {
 Expected<LabeledMesh> LoadObject(const std::string& source, const ObjectScale& scale) {
   if (Status s = scale.Validate(); !s) return Error{source + ": " + s.error().message};
   std::error_code ec;
-  // a mesh file (or an object folder that stands for one) is scaled as it is read
-  const std::string mesh = fs::is_directory(source, ec) ? ObjectFolderMesh(source) : source;
-  const bool file = fs::is_regular_file(fs::path(mesh), ec);
-  auto object = LoadObjectUnscaled(source, file ? scale.scale : 1.0);
+  // an object folder stands for its mesh file (named as that file is) or is part-labelled
+  const std::string resolved = fs::is_directory(source, ec) ? ObjectFolderMesh(source) : source;
+  if (resolved.empty()) {
+    return Error{source + ": a folder with no part_labels.json, object.json or mesh file in it"};
+  }
+  // a mesh file is scaled as it is read
+  const bool file = fs::is_regular_file(fs::path(resolved), ec);
+  auto object = LoadObjectUnscaled(resolved, file ? scale.scale : 1.0);
   if (!object) return object;
   ObjectScale rest = scale;
   if (file) rest.scale = 1.0;  // applied while reading

@@ -109,11 +109,6 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
 
 namespace {
 
-// Writes text to `path` atomically (temporary, fsync, rename).
-Status WriteAtomic(const fs::path& path, const std::string& text) {
-  return WriteTextAtomically(path.string(), text);
-}
-
 json BoxJson(const OrientedBox& b) {
   const Mat3& a = b.axes;
   return {{"centre", {b.centre.x(), b.centre.y(), b.centre.z()}},
@@ -156,7 +151,8 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
   if (Status s = SaveObj(object.watertight.mesh, (root / "watertight.obj").string()); !s) return s;
   std::ostringstream labels;
   for (int l : object.watertight.face_labels) labels << l << "\n";
-  if (Status s = WriteAtomic(root / "watertight_labels.txt", labels.str()); !s) return s;
+  if (Status s = WriteTextAtomically((root / "watertight_labels.txt").string(), labels.str()); !s)
+    return s;
   std::ostringstream ply;
   ply << "ply\nformat ascii 1.0\ncomment dexvlg surface samples\nelement vertex "
       << object.samples.points.size()
@@ -168,7 +164,7 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
     ply << p.x() << " " << p.y() << " " << p.z() << " " << n.x() << " " << n.y() << " " << n.z()
         << " " << object.sample_labels[i] << "\n";
   }
-  if (Status s = WriteAtomic(root / "samples.ply", ply.str()); !s) return s;
+  if (Status s = WriteTextAtomically((root / "samples.ply").string(), ply.str()); !s) return s;
   fs::create_directories(root / "collision", ec);
   json pieces = json::array();
   for (size_t i = 0; i < object.pieces.size(); ++i) {
@@ -198,7 +194,7 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
                 {"labels", "watertight_labels.txt"},
                 {"samples", "samples.ply"}};
   // object.json last: its presence marks a complete folder
-  return WriteAtomic(root / "object.json", j.dump(2) + "\n");
+  return WriteTextAtomically((root / "object.json").string(), j.dump(2) + "\n");
 }
 
 Expected<LabeledMesh> LoadPrepared(const std::string& dir) {

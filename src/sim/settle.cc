@@ -36,7 +36,7 @@ std::string SettleRounds(const SimScene& scene, SimWorker& w, int rounds, Grasp&
 GraspRefiner Settler(const SimScene& scene, int rounds) {
   auto workers = std::make_shared<tbb::enumerable_thread_specific<SimWorker>>(
       [&scene] { return scene.MakeWorker(); });
-  return [&scene, workers, rounds](Grasp& g, int /*target_part*/) -> std::string {
+  return [&scene, workers, rounds](Grasp& g) -> std::string {
     SimWorker& w = workers->local();
     const int size = static_cast<int>(g.grasp.size());
     std::string reason;

@@ -506,14 +506,18 @@ void Blend(const double* a, const double* b, int size, double s, double* out) {
 
 }  // namespace
 
+void SimScene::SetJointTargets(mjData* d, const double* q) const {
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    double ctrl = 0;
+    for (const auto& [j, coef] : channels_[c]) ctrl += coef * q[j];
+    d->ctrl[c] = ctrl;
+  }
+}
+
 void SimScene::SetTargets(mjData* d, const double* r) const {
   for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap_ + a] = r[a];
   for (int a = 0; a < 4; ++a) d->mocap_quat[4 * mocap_ + a] = r[3 + a];
-  for (size_t c = 0; c < channels_.size(); ++c) {
-    double ctrl = 0;
-    for (const auto& [j, coef] : channels_[c]) ctrl += coef * r[7 + j];
-    d->ctrl[c] = ctrl;
-  }
+  SetJointTargets(d, r + 7);
 }
 
 void SimScene::Place(mjData* d, const double* r) const {
@@ -524,14 +528,16 @@ void SimScene::Place(mjData* d, const double* r) const {
   mj_forward(model_, d);
 }
 
-void SimScene::Move(mjData* d, const double* from, const double* to, bool pin) const {
+void SimScene::Move(mjData* d, const double* from, const double* to, bool pin,
+                    int waypoints) const {
   const mjModel* m = model_;
   const SimParams& p = params_;
   const int size = hand_->pose_size();
   const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
+  const int n = waypoints > 0 ? waypoints : p.waypoints;
   std::vector<double> row(size);
-  for (int k = 1; k <= p.waypoints; ++k) {
-    Blend(from, to, size, static_cast<double>(k) / p.waypoints, row.data());
+  for (int k = 1; k <= n; ++k) {
+    Blend(from, to, size, static_cast<double>(k) / n, row.data());
     SetTargets(d, row.data());
     for (int s = 0; s < p.substeps; ++s) {
       mj_step(m, d);
@@ -542,6 +548,11 @@ void SimScene::Move(mjData* d, const double* from, const double* to, bool pin) c
       }
     }
   }
+}
+
+int SimScene::ObjectContactLink(const mjContact& c) const {
+  const int b1 = model_->geom_bodyid[c.geom1], b2 = model_->geom_bodyid[c.geom2];
+  return b1 == object_body_ ? body_link_[b2] : b2 == object_body_ ? body_link_[b1] : -1;
 }
 
 void SimScene::Depths(const mjData* d, double* object_depth, double* self_depth) const {
@@ -566,10 +577,6 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   SimOutcome out;
   out.held.fill(-1);
   const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
-  auto place = [&](const double* r) { Place(d, r); };
-  auto depths = [&](double* object_depth, double* self_depth) {
-    Depths(d, object_depth, self_depth);
-  };
   // pregrasp -> grasp, then grasp -> squeeze: waypoints x substeps each, palm and fingers
   // together (DexGraspBench's control_hand_with_interp)
   auto from_pregrasp = [&] {  // the hand placed at the pregrasp closes and squeezes
@@ -579,10 +586,10 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   };
 
   // the DexVLG checks at the placed grasp pose: exact penetration, self-penetration
-  place(grasp);
+  Place(d, grasp);
   {
     double ignored = 0;
-    depths(&ignored, &out.self_penetration);
+    Depths(d, &ignored, &out.self_penetration);
     KinematicsData kin(*hand_, 1);
     ForwardKinematics(*hand_, grasp, 0, 1, kin);
     double depth = 0, q[3];
@@ -599,10 +606,10 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     out.penetration = depth;
   }
   // DexGraspBench: a pregrasp deep in collision fails before anything moves
-  place(pregrasp);
+  Place(d, pregrasp);
   {
     double object_depth = 0, self_depth = 0;
-    depths(&object_depth, &self_depth);
+    Depths(d, &object_depth, &self_depth);
     out.pregrasp_penetration = std::max(object_depth, self_depth);
   }
   const bool clear = out.pregrasp_penetration <= p.max_pregrasp_penetration;
@@ -624,8 +631,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   }
   for (int i = 0; i < d->ncon && clear; ++i) {
     const mjContact& c = d->contact[i];
-    const int b1 = m->geom_bodyid[c.geom1], b2 = m->geom_bodyid[c.geom2];
-    const int link = b1 == object_body_ ? body_link_[b2] : b2 == object_body_ ? body_link_[b1] : -1;
+    const int link = ObjectContactLink(c);
     if (link < 0) continue;
     links.insert(link);
     const Vec3 in_object = obj_R.transpose() * (Vec3(c.pos[0], c.pos[1], c.pos[2]) - obj_p);
@@ -665,7 +671,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     if (p.reuse_closing) {
       mj_copyData(d, m, w.saved);
     } else {  // the plain protocol: every direction closes the hand again from a fresh reset
-      place(pregrasp);
+      Place(d, pregrasp);
       from_pregrasp();
     }
     mjtNum* f = d->xfrc_applied + 6 * object_body_;
@@ -744,13 +750,7 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
   }
   if (gentle > 1) {  // from the grasp itself, squeezing `gentle` times slower
     Place(d, grasp);
-    std::vector<double> row(size);
-    const int n = gentle * params_.waypoints;
-    for (int k = 1; k <= n; ++k) {
-      Blend(grasp, squeeze, size, static_cast<double>(k) / n, row.data());
-      SetTargets(d, row.data());
-      for (int s = 0; s < params_.substeps; ++s) mj_step(m, d);
-    }
+    Move(d, grasp, squeeze, false, gentle * params_.waypoints);
   } else {
     Move(d, pregrasp, grasp, false);
     Move(d, grasp, squeeze, false);
@@ -763,9 +763,7 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
   out.turned_deg = RotationDeg(q_O + 3);
   std::set<int> links;
   for (int i = 0; i < d->ncon; ++i) {
-    const mjContact& c = d->contact[i];
-    const int b1 = m->geom_bodyid[c.geom1], b2 = m->geom_bodyid[c.geom2];
-    const int link = b1 == object_body_ ? body_link_[b2] : b2 == object_body_ ? body_link_[b1] : -1;
+    const int link = ObjectContactLink(d->contact[i]);
     if (link >= 0) links.insert(link);
   }
   out.contact_links.assign(links.begin(), links.end());
@@ -783,15 +781,13 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
   // relax: the fingers' targets where they are, so that the squeeze force fades and the
   // contacts push the fingers back to the surface (the at-rest hand presses into the soft
   // contacts by millimetres; the grasp row is where it touches)
+  std::vector<double> q(nq);
   for (int round = 0; round < kReleaseRounds; ++round) {  // each releases what the last left
     double depth = 0, ignored = 0;
     Depths(d, &depth, &ignored);
     if (round >= 4 && depth < kReleasedDepth) break;
-    for (size_t c = 0; c < channels_.size(); ++c) {
-      double ctrl = 0;
-      for (const auto& [j, coef] : channels_[c]) ctrl += coef * d->qpos[joint_qpos_[j]];
-      d->ctrl[c] = ctrl;
-    }
+    for (int j = 0; j < nq; ++j) q[j] = d->qpos[joint_qpos_[j]];
+    SetJointTargets(d, q.data());
     for (int s = 0; s < hold_steps / 4; ++s) mj_step(m, d);
   }
   mj_forward(m, d);

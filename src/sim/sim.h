@@ -16,6 +16,7 @@
 
 struct mjModel_;
 struct mjData_;
+struct mjContact_;
 
 namespace dexvlg {
 
@@ -163,9 +164,14 @@ class SimScene {
  private:
   SimScene() = default;
   void SetTargets(mjData_* d, const double* row) const;  ///< mocap root and actuator targets
-  void Place(mjData_* d, const double* row) const;       ///< reset, hand at a row, object home
-  /// Waypoints x substeps from one row to another; `pin` holds the object at home meanwhile.
-  void Move(mjData_* d, const double* from, const double* to, bool pin) const;
+  /// Actuator targets from the hand's joint values `q` (nq, the channels' couplings applied).
+  void SetJointTargets(mjData_* d, const double* q) const;
+  /// The hand link of a contact between the hand and the object; -1 for any other contact.
+  int ObjectContactLink(const mjContact_& c) const;
+  void Place(mjData_* d, const double* row) const;  ///< reset, hand at a row, object home
+  /// Waypoints x substeps from one row to another (`waypoints` 0: the protocol's); `pin` holds
+  /// the object at home meanwhile.
+  void Move(mjData_* d, const double* from, const double* to, bool pin, int waypoints = 0) const;
   void Depths(const mjData_* d, double* object_depth, double* self_depth) const;
   const HandModel* hand_ = nullptr;
   const LabeledMesh* object_ = nullptr;

@@ -338,7 +338,7 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
 void Refine(const HandModel& hand, const FilterContext& f, const SynthOptions& options,
             const GraspRefiner& refine, Outcome& out, Worker& w) {
   Grasp& g = out.grasp;
-  out.reason = refine(g, f.part);
+  out.reason = refine(g);
   if (!out.reason.empty()) return;
   const int k = static_cast<int>(f.contacts.size());
   ForwardKinematics(hand, g.grasp.data(), 0, 1, w.data);
@@ -356,8 +356,8 @@ void Refine(const HandModel& hand, const FilterContext& f, const SynthOptions& o
     out.reason = "penetration after refinement";
     return;
   }
+  if (!options.table) return;
   for (const std::vector<double>* row : {&g.pregrasp, &g.grasp, &g.squeeze}) {
-    if (!options.table) break;
     ForwardKinematics(hand, row->data(), 0, 1, w.data);
     if (LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
       out.reason = "below the table after refinement";

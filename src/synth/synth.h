@@ -80,8 +80,8 @@ struct SynthResult {
 /// A step after the filters that may move an accepted grasp (its pregrasp, grasp and squeeze
 /// rows) or reject it: returns "" to keep it (then its contacts are recomputed and the
 /// penetration filter runs again), else the rejection reason. Called from several threads at
-/// once (the caller keeps per-thread state), with the target part's label.
-using GraspRefiner = std::function<std::string(Grasp& grasp, int target_part)>;
+/// once (the caller keeps per-thread state).
+using GraspRefiner = std::function<std::string(Grasp& grasp)>;
 
 /// Bounding-box diagonals (m) of the objects synthesis takes: a hand grasps nothing smaller,
 /// and a larger object (DexGraspNet's normalised meshes are 2.3 m) would take minutes of grid

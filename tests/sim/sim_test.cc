@@ -208,7 +208,7 @@ TEST(SimTest, SettlingALostGraspSaysSo) {
   EXPECT_EQ(s.reason, "lost the object while closing");
   EXPECT_TRUE(s.grasp.empty());
   const GraspRefiner settle = Settler(*scene);
-  EXPECT_EQ(settle(g, 0), "settle: lost the object while closing");
+  EXPECT_EQ(settle(g), "settle: lost the object while closing");
 }
 
 /// Small damped least-squares IK: moves the listed contact candidates of `hand` onto `targets`
