@@ -22,7 +22,9 @@ packages=(
   libbullet-extras-dev     # HACD convex decomposition
   libhdf5-dev              # grasp files and datasets (HDF5, read with h5py)
   coinor-libclp-dev        # reference LP solver for the force-closure tests
-  libopenmpi-dev openmpi-bin  # generate's scale-out (mpirun -np N dexvlg generate ...)
+  libopenmpi-dev openmpi-bin  # generate's and train's scale-out (mpirun -np N dexvlg ...)
+  libtorch-dev             # the DexVLG model (LibTorch 1.13, CPU)
+  libopenblas0-openmp      # fast matrix products for LibTorch (the reference BLAS is ~10x slower)
   python3-h5py             # the dataset's Python reader example, run by the tests
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )

@@ -1,4 +1,5 @@
 #include "cli/dataset_commands.h"
+#include "cli/mpi_launch.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -19,12 +20,6 @@
 namespace dexvlg::cli {
 namespace fs = std::filesystem;
 namespace {
-
-/// MPI only when started by a launcher (mpirun sets these); a plain run needs no MPI at all.
-bool UnderMpiLauncher() {
-  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMI_SIZE") != nullptr ||
-         std::getenv("PMIX_RANK") != nullptr;
-}
 
 void PrintTable(const std::vector<GenerateRow>& rows, std::ostream& out) {
   out << std::left << std::setw(28) << "object" << std::right << std::setw(6) << "parts"

@@ -8,6 +8,7 @@
 #include "cli/dataset_commands.h"
 #include "cli/demo.h"
 #include "cli/hand_commands.h"
+#include "cli/model_commands.h"
 #include "cli/object_commands.h"
 #include "cli/synth_commands.h"
 #include "cli/validate_commands.h"
@@ -356,6 +357,13 @@ int main(int argc, char** argv) {
                    "docs/synth.md)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10));
+  generate
+      ->add_option("--synth-table", generate_request.options.synth_table,
+                   "scene: synthesise with each scene's table; free: synthesise once around "
+                   "the free object and give each grasp to the scene whose table it clears "
+                   "(the paper's order; docs/dataset.md)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"scene", "free"}));
   generate->add_option("--modes", generate_request.options.modes, "Grasp modes")
       ->check(CLI::IsMember({"wrap", "pinch"}))
       ->delimiter(',')
@@ -394,9 +402,64 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();
 
+  // dexvlg train / predict
+  dexvlg::cli::TrainRequest train_request;
+  auto* train = app.add_subcommand(
+      "train",
+      "Train the DexVLG model (point cloud + instruction -> grasps, flow matching) on a dataset; "
+      "resumes a killed run; `mpirun -np N dexvlg train` trains data-parallel (docs/model.md)");
+  train->add_option("--data", train_request.data, "Dataset folder (`dexvlg generate`)")->required();
+  train->add_option("--out", train_request.out, "Model folder (model.h5, config.json, loss.csv)")
+      ->required();
+  train->add_option("--config", train_request.config,
+                    "JSON file of model config values (sizes, recipe; docs/model.md)");
+  train->add_option("--hand", train_request.hand,
+                    "Hand the dataset was made with; default: built-in");
+  train->add_option("--steps", train_request.steps, "Optimiser steps (overrides the config)");
+  train->add_option("--batch", train_request.batch,
+                    "Samples per step over all processes (overrides the config)");
+  train->add_option("--held-back", train_request.held_back,
+                    "Objects held back for the validation loss (default: a tenth, at least 1)");
+  train->add_option("--threads", train_request.threads, "LibTorch threads (0: all cores)")
+      ->capture_default_str();
+  train
+      ->add_option("--checkpoint-every", train_request.checkpoint_every,
+                   "Steps between checkpoints")
+      ->capture_default_str();
+  train->add_option("--device", train_request.device, "cpu or cuda")->capture_default_str();
+  dexvlg::cli::PredictRequest predict_request;
+  auto* predict = app.add_subcommand(
+      "predict", "Predict grasps for an instruction on a single-view coloured point cloud");
+  predict->add_option("--model", predict_request.model, "Model folder or model.h5")->required();
+  predict->add_option("--cloud", predict_request.cloud,
+                      "PLY point cloud in the table frame (z up, table top z = 0)");
+  predict->add_option("--scene", predict_request.scene, "A dataset view: SHARD:SCENE:VIEW");
+  predict
+      ->add_option("--instruction", predict_request.instruction,
+                   "What to grasp, e.g. \"grasp the handle of the mug\"")
+      ->required();
+  predict->add_option("--count", predict_request.count, "Grasps to sample")->capture_default_str();
+  predict->add_option("--out", predict_request.out, "Grasp file to write (.h5)")->required();
+  predict->add_option("--hand", predict_request.hand, "Hand; default: the model's");
+  predict->add_option("--steps", predict_request.steps, "Euler steps (0: the model's)");
+  predict->add_option("--guidance", predict_request.guidance,
+                      "Classifier-free guidance weight (default: the model's)");
+  predict->add_option("--seed", predict_request.seed, "Seed")->capture_default_str();
+  predict->add_flag("!--no-picture", predict_request.picture, "Skip the contact sheet");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
+    if (*train) {
+      if (dexvlg::Status s = dexvlg::cli::RunTrain(train_request, std::cout); !s)
+        return Fail(s.error());
+      return 0;
+    }
+    if (*predict) {
+      if (dexvlg::Status s = dexvlg::cli::RunPredict(predict_request, std::cout); !s)
+        return Fail(s.error());
+      return 0;
+    }
     if (*generate) {
       auto failed = dexvlg::cli::RunGenerate(generate_request, std::cout);
       if (!failed) return Fail(failed.error());

@@ -109,6 +109,26 @@ std::string ShardName(const std::string& source) {
 
 namespace {
 
+/// The scene whose table a free-synthesised grasp clears most (its lowest hand sample over the
+/// pregrasp, grasp and squeeze, highest above the table top).
+int ClearestScene(const HandModel& hand, const Grasp& grasp,
+                  const std::vector<Placement>& placements) {
+  int best = 0;
+  double best_height = -1e9;
+  for (size_t k = 0; k < placements.size(); ++k) {
+    double lowest = 1e9;
+    for (const std::vector<double>* r : {&grasp.pregrasp, &grasp.grasp, &grasp.squeeze}) {
+      const std::vector<double> placed = PlacePose(*r, placements[k]);
+      lowest = std::min(lowest, LowestAlong(hand, placed.data(), Vec3::UnitZ()));
+    }
+    if (lowest > best_height) {
+      best_height = lowest;
+      best = static_cast<int>(k);
+    }
+  }
+  return best;
+}
+
 /// One object, start to finish; writes its shard (recording `params`, GenerateParamsText(o)).
 GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, const HandModel& hand,
                        const std::string& source, const std::string& shard_path,
@@ -164,8 +184,10 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
     return row;
   }
   double t_scenes = seconds_since(t_rest);
-  for (size_t k = 0; k < placements->size(); ++k) {
-    const Placement& pl = (*placements)[k];
+  const bool free_synthesis = o.synth_table == "free";
+  // with free synthesis one pass (k = -1) serves every scene
+  for (int k = free_synthesis ? -1 : 0;
+       k < (free_synthesis ? 0 : static_cast<int>(placements->size())); ++k) {
     for (int part = 0; part < row.shard.parts; ++part) {
       for (const std::string& mode_name : o.modes) {
         SynthOptions so;
@@ -173,12 +195,14 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
         so.mode = mode_name == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
         so.count = o.count;
         so.max_attempts = o.attempts;
-        so.seed = o.seed * 7919u +
-                  static_cast<unsigned>(1000 * k + part * 2 + (so.mode == GraspMode::kPinch));
-        // the table in the object frame: z_table = n . x + t_z, below when negative
-        so.table = true;
-        so.table_normal = pl.R.transpose() * Vec3::UnitZ();
-        so.table_offset = -pl.t.z();
+        so.seed = o.seed * 7919u + static_cast<unsigned>(1000 * std::max(k, 0) + part * 2 +
+                                                         (so.mode == GraspMode::kPinch));
+        if (k >= 0) {  // the table in the object frame: z_table = n . x + t_z, below when < 0
+          const Placement& pl = (*placements)[k];
+          so.table = true;
+          so.table_normal = pl.R.transpose() * Vec3::UnitZ();
+          so.table_offset = -pl.t.z();
+        }
         const auto t0 = std::chrono::steady_clock::now();
         auto result = Synthesize(hand, object, so, {}, refine);
         t_synth += seconds_since(t0);
@@ -190,8 +214,10 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
         const std::vector<Grasp>& grasps = result->grasps;
         {  // what the synthesis kept and why it rejected the rest
           const SynthSummary& sum = result->summary;
-          log << "  " << object.name << " / scene " << k << " / " << so.part << " / " << mode_name
-              << ": " << sum.accepted << " of " << sum.attempts << " attempts";
+          log << "  " << object.name << " / "
+              << (k >= 0 ? "scene " + std::to_string(k) : std::string("free")) << " / " << so.part
+              << " / " << mode_name << ": " << sum.accepted << " of " << sum.attempts
+              << " attempts";
           for (const auto& [reason, n] : sum.rejected) log << "; " << reason << " " << n;
           log << "\n";
         }
@@ -211,7 +237,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
           g.squeeze.insert(g.squeeze.end(), gr.squeeze.begin(), gr.squeeze.end());
           g.part.push_back(result->target_label);
           g.mode.push_back(so.mode == GraspMode::kPinch ? 1 : 0);
-          g.scene.push_back(static_cast<int>(k));
+          g.scene.push_back(k >= 0 ? k : ClearestScene(hand, gr, *placements));
           g.success.push_back(out.valid ? 1 : 0);
           g.held.insert(g.held.end(), out.held.begin(), out.held.end());
           g.penetration.push_back(out.penetration);
@@ -284,6 +310,8 @@ Status GenerateOptions::Validate() const {
   if (scenes < 1) return bad("--scenes " + std::to_string(scenes) + " (expected at least 1)");
   if (settle < 0 || settle > 10) return bad("--settle " + std::to_string(settle) + " (0..10)");
   if (modes.empty()) return bad("--modes is empty (wrap, pinch)");
+  if (synth_table != "scene" && synth_table != "free")
+    return bad("--synth-table \"" + synth_table + "\" (expected scene or free)");
   for (const std::string& m : modes) {
     if (m != "wrap" && m != "pinch") return bad("mode \"" + m + "\" (expected wrap or pinch)");
   }
@@ -312,7 +340,8 @@ std::string GenerateParamsText(const GenerateOptions& o) {
   for (size_t i = 0; i < o.modes.size(); ++i) t << (i ? "+" : "") << o.modes[i];
   const SceneOptions& c = o.scene;
   t << ";count=" << o.count << ";attempts=" << o.attempts << ";scenes=" << o.scenes
-    << ";seed=" << o.seed << ";settle=" << o.settle << ";scale=" << o.object_scale.scale
+    << ";seed=" << o.seed << (o.synth_table == "free" ? ";synth_table=free" : "")
+    << ";settle=" << o.settle << ";scale=" << o.object_scale.scale
     << ";size=" << o.object_scale.min_size << ":" << o.object_scale.max_size << ";part_names=";
   for (size_t i = 0; i < o.part_names.size(); ++i) t << (i ? "+" : "") << o.part_names[i];
   t << ";cameras=" << c.cameras << ";width=" << c.width << ";height=" << c.height

@@ -26,6 +26,10 @@ struct GenerateOptions {
   int settle = 2;    ///< rounds of settling each synthesised grasp in simulation (0: off;
                      ///< sim/settle.h)
   unsigned seed = 0;
+  /// Where grasps are synthesised: "scene" (each scene's table in the synthesis) or "free"
+  /// (the paper's order: once around the free object per part and mode, each grasp then
+  /// assigned to the scene whose table it clears most; docs/dataset.md).
+  std::string synth_table = "scene";
   bool pictures = true;      ///< dataset/pictures/<shard>.png of each object's first scene
   ObjectScale object_scale;  ///< every object scaled on loading (`--scale`, `--size`)
   std::vector<std::string> part_names;  ///< when given: every object's part names, in label

@@ -1,0 +1,284 @@
+#include "cli/model_commands.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+#include <ostream>
+#include <random>
+#include <sstream>
+
+#include "cli/hand_commands.h"
+#include "cli/mpi_launch.h"
+#include "core/atomic_file.h"
+#include "dataset/scene.h"
+#include "dataset/store.h"
+#include "model/cloud_io.h"
+#include "model/model.h"
+#include "model/train.h"
+#include "model/training_set.h"
+#include "synth/contact_sheet.h"
+#include "synth/grasp_file.h"
+
+#ifdef DEXVLG_WITH_MPI
+#include <mpi.h>
+#endif
+
+namespace dexvlg::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Expected<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{path + ": cannot open"};
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// MPI for the life of a training run, when started by a launcher.
+struct MpiSession {
+  int rank = 0, world = 1;
+  bool active = false;
+  MpiSession() {
+#ifdef DEXVLG_WITH_MPI
+    if (UnderMpiLauncher()) {
+      MPI_Init(nullptr, nullptr);
+      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+      MPI_Comm_size(MPI_COMM_WORLD, &world);
+      active = true;
+    }
+#else
+    if (UnderMpiLauncher())
+      std::cerr << "dexvlg: warning: started by an MPI launcher, but this build has no MPI; "
+                   "every process trains alone\n";
+#endif
+  }
+  ~MpiSession() {
+#ifdef DEXVLG_WITH_MPI
+    if (active) MPI_Finalize();
+#endif
+  }
+  std::function<void(std::vector<float>&)> AllSum() const {
+#ifdef DEXVLG_WITH_MPI
+    if (active)
+      return [](std::vector<float>& v) {
+        MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_FLOAT, MPI_SUM,
+                      MPI_COMM_WORLD);
+      };
+#endif
+    return {};
+  }
+};
+
+}  // namespace
+
+Status RunTrain(const TrainRequest& r, std::ostream& out) {
+  if (Status s = CheckDevice(r.device); !s) return s;
+  ModelConfig config;
+  if (!r.config.empty()) {
+    Expected<std::string> text = ReadText(r.config);
+    if (!text) return text.error();
+    Expected<ModelConfig> c = ModelConfig::FromJson(*text, r.config);
+    if (!c) return c.error();
+    config = *c;
+  }
+  if (r.steps > 0) config.steps = r.steps;
+  if (r.batch > 0) config.batch = r.batch;
+  Expected<HandModel> hand = ResolveHand(r.hand);
+  if (!hand) return hand.error();
+  config.joints = static_cast<int>(hand->joints.size());
+  config.joint_names.clear();
+  config.joint_lower.clear();
+  config.joint_upper.clear();
+  for (const Joint& j : hand->joints) {
+    config.joint_names.push_back(j.name);
+    config.joint_lower.push_back(j.lower);
+    config.joint_upper.push_back(j.upper);
+  }
+  config.hand = r.hand.empty() ? "built-in" : r.hand;
+  if (Status s = config.Validate(); !s) return s;
+  const std::vector<std::string> shards = ListShards(r.data);
+  if (shards.empty())
+    return Error{r.data + ": no dataset shards (make one with `dexvlg generate`)"};
+  if (Status s = CheckOutputPath((fs::path(r.out) / "model.h5").string()); !s) return s;
+  Expected<TrainingSet> all = TrainingSet::FromShards(shards);
+  if (!all) return all.error();
+  if (all->joint_names != config.joint_names)
+    return Error{r.data + ": the dataset's hand has other joints than " +
+                 (r.hand.empty() ? std::string("the built-in hand") : r.hand) + " (pass --hand)"};
+  // held-back objects, chosen by the seed
+  const int objects = static_cast<int>(all->objects.size());
+  int held = r.held_back >= 0 ? r.held_back : (objects >= 2 ? std::max(1, objects / 10) : 0);
+  held = std::min(held, std::max(0, objects - 1));
+  std::vector<int> order(objects);
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937(config.seed));
+  const std::vector<int> back(order.begin(), order.begin() + held);
+  const TrainingSet train = all->Subset(back, false), val = all->Subset(back, true);
+  MpiSession mpi;
+  if (mpi.rank == 0) {
+    out << "data: " << shards.size() << " shards, " << all->samples.size() << " samples";
+    if (held > 0) {
+      out << "; held back for validation:";
+      for (int i : back) out << " " << all->objects[i];
+    }
+    out << "\n";
+  }
+  TrainOptions o;
+  o.out = r.out;
+  o.threads = r.threads;
+  o.checkpoint_every = std::max(1, r.checkpoint_every);
+  o.rank = mpi.rank;
+  o.world = mpi.world;
+  o.all_sum = mpi.AllSum();
+  Expected<TrainSummary> s = Train(config, train, val, o, out);
+  if (!s) return s.error();
+  if (mpi.rank == 0) {
+    out << "trained " << s->steps << " steps (" << s->parameters << " parameters) in " << s->seconds
+        << " s, " << s->samples_per_second << " samples/s; loss " << s->loss;
+    if (std::isfinite(s->validation)) out << ", validation " << s->validation;
+    out << "\nwrote " << (fs::path(r.out) / "model.h5").string() << ", config.json, loss.csv\n";
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// The part an instruction names (its words all present), else the first part.
+int InstructedPart(const std::string& instruction, const std::vector<std::string>& parts) {
+  const std::vector<std::string> words = Tokenizer::Words(instruction);
+  for (size_t p = 0; p < parts.size(); ++p) {
+    bool all = true;
+    for (const std::string& w : Tokenizer::Words(parts[p]))
+      all = all && std::find(words.begin(), words.end(), w) != words.end();
+    if (all && !parts[p].empty()) return static_cast<int>(p);
+  }
+  return 0;
+}
+
+// Pinch when the instruction says so (or lists fingers without the palm).
+GraspMode InstructedMode(const std::string& instruction) {
+  const std::vector<std::string> w = Tokenizer::Words(instruction);
+  auto has = [&](const char* s) { return std::find(w.begin(), w.end(), s) != w.end(); };
+  if (has("pinch") || has("fingertips") || has("fingertip")) return GraspMode::kPinch;
+  if (has("contacts") && !has("palm")) return GraspMode::kPinch;
+  return GraspMode::kWrap;
+}
+
+}  // namespace
+
+Status RunPredict(const PredictRequest& r, std::ostream& out) {
+  if (r.cloud.empty() == r.scene.empty())
+    return Error{"predict: give exactly one of --cloud FILE.ply and --scene SHARD:SCENE:VIEW"};
+  if (Status s = CheckOutputPath(r.out); !s) return s;
+  Expected<GraspModel> model = GraspModel::Load(r.model);
+  if (!model) return model.error();
+  const std::string hand_path = !r.hand.empty()                      ? r.hand
+                                : model->config().hand == "built-in" ? std::string()
+                                                                     : model->config().hand;
+  Expected<HandModel> hand = ResolveHand(hand_path);
+  if (!hand) return hand.error();
+  std::vector<std::string> joints;
+  for (const Joint& j : hand->joints) joints.push_back(j.name);
+  if (joints != model->config().joint_names)
+    return Error{r.model + ": the model was trained for another hand than " +
+                 (hand_path.empty() ? std::string("the built-in hand") : hand_path)};
+  Cloud cloud;
+  LabeledMesh object;
+  object.name = "cloud";
+  object.part_names = {"object"};
+  std::string object_source;
+  Placement placement;
+  bool in_object_frame = false;
+  if (!r.cloud.empty()) {
+    Expected<Cloud> c = ReadCloudPly(r.cloud);
+    if (!c) return c.error();
+    cloud = std::move(*c);
+  } else {
+    const size_t b = r.scene.rfind(':'), a = b == std::string::npos ? b : r.scene.rfind(':', b - 1);
+    if (a == std::string::npos)
+      return Error{"--scene \"" + r.scene +
+                   "\": expected SHARD:SCENE:VIEW (e.g. "
+                   "out/dataset/shards/mug_1a2b.h5:0:3)"};
+    const std::string shard = r.scene.substr(0, a);
+    int k = -1, v = -1;
+    try {
+      k = std::stoi(r.scene.substr(a + 1, b - a - 1));
+      v = std::stoi(r.scene.substr(b + 1));
+    } catch (const std::exception&) {
+      return Error{"--scene \"" + r.scene + "\": SCENE and VIEW must be numbers"};
+    }
+    Expected<ShardReader> reader = ShardReader::Open(shard);
+    if (!reader) return reader.error();
+    if (k < 0 || k >= reader->num_scenes())
+      return Error{shard + ": scene " + std::to_string(k) + " (it has " +
+                   std::to_string(reader->num_scenes()) + ")"};
+    Expected<Scene> scene = reader->SceneAt(k);
+    if (!scene) return scene.error();
+    if (v < 0 || v >= static_cast<int>(scene->views.size()))
+      return Error{shard + ": view " + std::to_string(v) + " (scene " + std::to_string(k) +
+                   " has " + std::to_string(scene->views.size()) + ")"};
+    cloud.xyz = scene->views[v].points;
+    cloud.rgb = scene->views[v].colors;
+    cloud.labels = scene->views[v].labels;
+    Expected<LabeledMesh> mesh = reader->Object();
+    if (!mesh) return mesh.error();
+    object = std::move(*mesh);
+    object_source = reader->info().object_source;
+    placement = scene->placement;
+    in_object_frame = true;
+  }
+  PredictOptions po;
+  po.count = r.count;
+  po.seed = r.seed;
+  po.steps = r.steps;
+  po.guidance = r.guidance;
+  Expected<PredictedGrasps> pred = model->Predict(cloud, r.instruction, po);
+  if (!pred) return pred.error();
+  SynthOptions so;
+  const int label = InstructedPart(r.instruction, object.part_names);
+  so.part = object.part_names[label];
+  so.mode = InstructedMode(r.instruction);
+  SynthResult result;
+  result.contacts = ModeContacts(*hand, so.mode);
+  result.target_label = label;
+  Placement inverse;
+  inverse.R = placement.R.transpose();
+  inverse.t = -(placement.R.transpose() * placement.t);
+  const int ps = pred->pose_size;
+  for (int g = 0; g < pred->count; ++g) {
+    Grasp grasp;
+    auto row = [&](const std::vector<double>& rows) {
+      std::vector<double> r0(rows.begin() + g * ps, rows.begin() + (g + 1) * ps);
+      return in_object_frame ? PlacePose(r0, inverse) : r0;
+    };
+    grasp.pregrasp = row(pred->pregrasp);
+    grasp.grasp = row(pred->grasp);
+    grasp.squeeze = row(pred->squeeze);
+    grasp.contact_points.assign(result.contacts.size(), Vec3::Zero());
+    grasp.contact_parts.assign(result.contacts.size(), -1);
+    grasp.contact_forces.assign(result.contacts.size(), 0.0);
+    grasp.attempt = g;
+    result.grasps.push_back(std::move(grasp));
+  }
+  if (Status s = WriteGraspFile(r.out, *hand, object, so, result, object_source); !s) return s;
+  out << "predicted " << pred->count << " grasps for \"" << r.instruction << "\" (part " << so.part
+      << ", " << ModeName(so.mode) << ") in " << pred->seconds * 1000 << " ms\nwrote " << r.out
+      << (in_object_frame ? " (object frame; `dexvlg validate` reloads the object)"
+                          : " (the cloud's frame; validate with --object)")
+      << "\n";
+  if (r.picture && in_object_frame) {
+    const std::string png = (fs::path(r.out).replace_extension(".png")).string();
+    const Image sheet =
+        ContactSheet(*hand, object, label, result.grasps, std::min(8, pred->count), 4, 240, 240);
+    if (Status s = WritePng(sheet, png); !s) return s;
+    out << "wrote " << png << "\n";
+  }
+  return Status::Ok();
+}
+
+}  // namespace dexvlg::cli

@@ -1,0 +1,100 @@
+#include "model/training_set.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "dataset/scene.h"
+#include "dataset/store.h"
+#include "model/instructions.h"
+
+namespace dexvlg {
+
+Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& shards) {
+  TrainingSet set;
+  for (const std::string& path : shards) {
+    Expected<ShardReader> reader = ShardReader::Open(path);
+    if (!reader) return reader.error();
+    const ShardInfo& info = reader->info();
+    if (set.joint_names.empty()) set.joint_names = info.joint_names;
+    if (info.joint_names != set.joint_names)
+      return Error{path + ": the shard's hand has other joints than " + shards.front() +
+                   " (one model is trained for one hand)"};
+    Expected<ShardGrasps> grasps = reader->Grasps();
+    if (!grasps) return grasps.error();
+    const int object = static_cast<int>(set.objects.size());
+    set.objects.push_back(info.object);
+    const std::string noun = ObjectNoun(info.object);
+    const int ps = grasps->pose_size;
+    for (int k = 0; k < reader->num_scenes(); ++k) {
+      Expected<std::vector<int>> chosen = reader->SceneGrasps(k);
+      if (!chosen) return chosen.error();
+      if (chosen->empty()) continue;
+      Expected<Scene> scene = reader->SceneAt(k);
+      if (!scene) return scene.error();
+      // the scene's held grasps by (part, mode), moved into the table frame
+      std::map<std::pair<int, int>, std::vector<int>> groups;
+      for (int g : *chosen) groups[{grasps->part[g], grasps->mode[g]}].push_back(g);
+      for (const SceneView& view : scene->views) {
+        auto cloud = std::make_shared<Cloud>();
+        cloud->xyz = view.points;
+        cloud->rgb = view.colors;
+        cloud->labels = view.labels;
+        if (cloud->size() == 0) continue;
+        for (const auto& [key, members] : groups) {
+          TrainingSample s;
+          s.cloud = cloud;
+          s.object = object;
+          s.part_label = key.first;
+          s.mode = key.second;
+          s.part = key.first >= 0 && key.first < static_cast<int>(info.part_names.size())
+                       ? info.part_names[key.first]
+                       : "body";
+          s.noun = noun;
+          s.pose_size = ps;
+          for (int g : members) {
+            auto place = [&](const std::vector<double>& rows, std::vector<double>& out) {
+              const std::vector<double> row(rows.begin() + g * ps, rows.begin() + (g + 1) * ps);
+              const std::vector<double> placed = PlacePose(row, scene->placement);
+              out.insert(out.end(), placed.begin(), placed.end());
+            };
+            place(grasps->pregrasp, s.pregrasp);
+            place(grasps->grasp, s.grasp);
+            place(grasps->squeeze, s.squeeze);
+            s.captions.push_back(grasps->caption[g]);
+          }
+          set.samples.push_back(std::move(s));
+        }
+      }
+    }
+  }
+  return set;
+}
+
+TrainingSet TrainingSet::Subset(const std::vector<int>& which, bool held_back) const {
+  TrainingSet out;
+  out.objects = objects;
+  out.joint_names = joint_names;
+  const std::set<int> pick(which.begin(), which.end());
+  for (const TrainingSample& s : samples)
+    if ((pick.count(s.object) > 0) == held_back) out.samples.push_back(s);
+  return out;
+}
+
+std::vector<std::string> TrainingSet::Texts() const {
+  std::set<std::string> texts;
+  for (const TrainingSample& s : samples) {
+    texts.insert(s.captions.begin(), s.captions.end());
+    texts.insert(TemplateInstruction(s.part, s.noun, s.mode));
+    for (const std::string& p : TrainingParaphrases(s.part, s.noun, s.mode)) texts.insert(p);
+  }
+  return {texts.begin(), texts.end()};
+}
+
+long long TrainingSet::GraspCount() const {
+  long long n = 0;
+  for (const TrainingSample& s : samples) n += s.count();
+  return n;
+}
+
+}  // namespace dexvlg

@@ -1,0 +1,336 @@
+// The DexVLG model: tokenizer, grasp encoding, config, the flow sampler, training on a toy shard
+// (overfitting, language moving grasps between parts), checkpoints and exact resumption.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "h5/h5.h"
+#include "model/checkpoint.h"
+#include "model/grasp_codec.h"
+#include "model/instructions.h"
+#include "model/model.h"
+#include "model/network.h"
+#include "model/tokenizer.h"
+#include "model/toy_data.h"
+#include "model/train.h"
+
+namespace dexvlg {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(TokenizerTest, KnownSynonymStemAndUnknownWords) {
+  const Tokenizer tok = Tokenizer::Build({"Grasp the handle of the mug object", "pick up the box"});
+  const std::vector<int> a = tok.Encode("grasp the handle", 32);
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(tok.vocabulary()[a[2]], "handle");
+  // a WordNet synonym and a plural map onto known words
+  EXPECT_EQ(tok.Encode("handgrip", 32), tok.Encode("handle", 32));
+  EXPECT_EQ(tok.Encode("handles", 32), tok.Encode("handle", 32));
+  EXPECT_EQ(tok.Known("mugs"), "mug");
+  // unseen words get hashed unknown ids, and two of them usually differ
+  const int x = tok.Encode("zebra", 32)[0], y = tok.Encode("quokka", 32)[0];
+  EXPECT_GE(x, Tokenizer::kUnknownFirst);
+  EXPECT_LT(x, Tokenizer::kSpecial);
+  EXPECT_GE(y, Tokenizer::kUnknownFirst);
+  EXPECT_LT(y, Tokenizer::kSpecial);
+  EXPECT_EQ(tok.Encode("!!!", 32), std::vector<int>{Tokenizer::kNull});
+  EXPECT_EQ(tok.Encode("grasp the handle of the mug", 2).size(), 2u);
+  // the saved vocabulary reads back; a foreign one is refused
+  EXPECT_TRUE(Tokenizer::FromVocabulary(tok.vocabulary(), "t").ok());
+  std::vector<std::string> bad = tok.vocabulary();
+  bad[0] = "hello";
+  EXPECT_FALSE(Tokenizer::FromVocabulary(bad, "t").ok());
+  EXPECT_EQ(Tokenizer::Words("Pick up the mug's HANDLE, please."),
+            (std::vector<std::string>{"pick", "up", "the", "mug", "handle", "please"}));
+}
+
+TEST(InstructionsTest, NounsCaptionsAndParaphrases) {
+  EXPECT_EQ(ObjectNoun("ycb_006_mustard_bottle"), "mustard bottle");
+  EXPECT_EQ(ObjectNoun("grab_hammer_parts"), "hammer");
+  std::string part, object;
+  ASSERT_TRUE(
+      ParseCaption("Grasp the handle of the mug object, with contacts on thumb", part, object));
+  EXPECT_EQ(part, "handle");
+  EXPECT_EQ(object, "mug");
+  EXPECT_FALSE(ParseCaption("hold it", part, object));
+  // held-out paraphrases are not among the training ones
+  for (const std::string& h : HeldOutParaphrases("handle", "mug", 0))
+    for (const std::string& t : TrainingParaphrases("handle", "mug", 0)) EXPECT_NE(h, t);
+}
+
+TEST(GraspCodecTest, RoundTripsPoseRows) {
+  const ModelConfig c = testing::TinyConfig();
+  const GraspCodec codec(c);
+  const HandModel& hand = DefaultHand();
+  double quat[4];
+  MatrixToQuat(AxisAngleMatrix(Vec3(1, 2, 3).normalized(), 1.1), quat);
+  std::vector<double> q = hand.RestJoints();
+  for (size_t j = 0; j < q.size(); ++j)
+    q[j] = hand.joints[j].lower + 0.3 * (hand.joints[j].upper - hand.joints[j].lower);
+  const std::vector<double> grasp = PoseRow(hand, Vec3(0.05, -0.02, 0.1), quat, q);
+  std::vector<double> pre = grasp, squeeze = grasp;
+  pre[0] += 0.01;
+  pre[2] += 0.02;
+  for (size_t j = 0; j < q.size(); ++j) {
+    squeeze[7 + j] = std::min(hand.joints[j].upper, q[j] + 0.1);
+    pre[7 + j] = std::max(hand.joints[j].lower, q[j] - 0.1);
+  }
+  const Vec3 centroid(0.01, 0.02, 0.05);
+  std::vector<float> v(codec.dim());
+  codec.Encode(pre.data(), grasp.data(), squeeze.data(), centroid, v.data());
+  for (float x : v) EXPECT_LE(std::abs(x), 3.0f);  // normalised
+  std::vector<double> p2(grasp.size()), g2(grasp.size()), s2(grasp.size());
+  codec.Decode(v.data(), centroid, p2.data(), g2.data(), s2.data());
+  const double sign = g2[3] * grasp[3] < 0 ? -1 : 1;  // q and -q are one rotation
+  for (size_t i = 0; i < grasp.size(); ++i) {
+    const double s = i >= 3 && i < 7 ? sign : 1;
+    EXPECT_NEAR(s * g2[i], grasp[i], 1e-5) << i;
+    EXPECT_NEAR(s * p2[i], pre[i], 1e-5) << i;
+    EXPECT_NEAR(s * s2[i], squeeze[i], 1e-5) << i;
+  }
+}
+
+TEST(ModelConfigTest, JsonRoundTripAndErrors) {
+  ModelConfig c = testing::TinyConfig();
+  c.guidance = 2.5;
+  Expected<ModelConfig> back = ModelConfig::FromJson(c.ToJson(), "x");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->ToJson(), c.ToJson());
+  EXPECT_FALSE(ModelConfig::FromJson("{\"widht\": 3}", "x").ok());  // unknown key
+  EXPECT_FALSE(ModelConfig::FromJson("{\"width\": \"big\"}", "x").ok());
+  EXPECT_FALSE(ModelConfig::FromJson("not json", "x").ok());
+  c.heads = 5;  // 48 is not a multiple of 5
+  EXPECT_FALSE(c.Validate().ok());
+}
+
+TEST(FlowTest, EulerIntegratesKnownFields) {
+  // a constant field moves every point by exactly the field
+  const torch::Tensor x0 = torch::randn({2, 3, 5});
+  const torch::Tensor c = torch::randn({2, 3, 5});
+  auto constant = [&](const torch::Tensor&, double) { return c; };
+  EXPECT_TRUE(torch::allclose(IntegrateEuler(constant, x0, 7), x0 + c, 1e-5, 1e-5));
+  // the flow-matching field towards a fixed target, v = (x1 - x) / (1 - t): Euler lands on x1
+  // for any number of steps (the straight paths flow matching trains on)
+  const torch::Tensor x1 = torch::randn({2, 3, 5});
+  auto towards = [&](const torch::Tensor& x, double t) { return (x1 - x) / (1 - t); };
+  for (int steps : {1, 4, 20})
+    EXPECT_TRUE(torch::allclose(IntegrateEuler(towards, x0, steps), x1, 1e-4, 1e-4)) << steps;
+  // a linear field dx/dt = -x: Euler gives (1 - 1/n)^n x0, close to exp(-1) x0 for many steps
+  auto decay = [&](const torch::Tensor& x, double) { return -x; };
+  EXPECT_TRUE(torch::allclose(IntegrateEuler(decay, x0, 10), x0 * std::pow(0.9, 10), 1e-5, 1e-5));
+}
+
+TEST(NetworkTest, GraspTokensDoNotSeeEachOther) {
+  ModelConfig c = testing::TinyConfig();
+  torch::manual_seed(0);
+  DexVlgNet net(c, 40);
+  const torch::Tensor points = torch::randn({1, c.points, 6}) * 0.3;
+  const torch::Tensor text = torch::tensor({{5, 6, 7}}, torch::kLong);
+  const torch::Tensor keep = torch::ones({1, 3}, torch::kBool);
+  const PrefixCache cache = net->EncodePrefix(points, text, keep);
+  torch::Tensor x = torch::randn({1, 3, c.GraspDim()});
+  const torch::Tensor t = torch::full({1, 3}, 0.3);
+  const torch::Tensor v = net->Velocity(cache, x, t);
+  // changing grasp 2 leaves the velocities of grasps 0 and 1 unchanged
+  torch::Tensor x2 = x.clone();
+  x2.index_put_({0, 2}, torch::randn({c.GraspDim()}));
+  const torch::Tensor v2 = net->Velocity(cache, x2, t);
+  EXPECT_TRUE(torch::allclose(v.index({0, torch::indexing::Slice(0, 2)}),
+                              v2.index({0, torch::indexing::Slice(0, 2)}), 1e-6, 1e-6));
+  EXPECT_FALSE(torch::allclose(v.index({0, 2}), v2.index({0, 2}), 1e-4, 1e-4));
+  // padding tokens of the instruction change nothing
+  const torch::Tensor padded = torch::tensor({{5, 6, 7, 9}}, torch::kLong);
+  const torch::Tensor padded_keep = torch::tensor({{true, true, true, false}});
+  const torch::Tensor v3 = net->Velocity(net->EncodePrefix(points, padded, padded_keep), x, t);
+  EXPECT_TRUE(torch::allclose(v, v3, 1e-5, 1e-5));
+}
+
+std::string ToyData() {
+  static const std::string dir =
+      testing::WriteToyDataset((fs::temp_directory_path() / "dexvlg_toy_data").string(), 8);
+  return dir;
+}
+
+TrainingSet ToySet() {
+  Expected<TrainingSet> set = TrainingSet::FromShards(ListShards(ToyData()));
+  DEXVLG_DEMAND(set.ok(), set.error().message);
+  return *set;
+}
+
+TEST(TrainingSetTest, ReadsSamplesThroughTheShardReader) {
+  const TrainingSet set = ToySet();
+  ASSERT_EQ(set.objects.size(), 1u);
+  // 2 views x 2 parts, one mode
+  ASSERT_EQ(set.samples.size(), 4u);
+  for (const TrainingSample& s : set.samples) {
+    EXPECT_EQ(s.count(), 8);
+    EXPECT_EQ(s.cloud->size(), 512);
+    EXPECT_EQ(s.noun, "mug");
+    // grasps moved into the table frame: above the table top
+    for (int i = 0; i < s.count(); ++i) EXPECT_GT(s.grasp[i * s.pose_size + 2], 0.0);
+  }
+  EXPECT_EQ(set.GraspCount(), 32);
+}
+
+// Mean predicted root position for an instruction.
+Vec3 MeanRoot(const GraspModel& model, const Cloud& cloud, const std::string& instruction) {
+  PredictOptions po;
+  po.count = 16;
+  Expected<PredictedGrasps> p = model.Predict(cloud, instruction, po);
+  DEXVLG_DEMAND(p.ok(), p.error().message);
+  Vec3 m = Vec3::Zero();
+  for (int g = 0; g < p->count; ++g)
+    m += Vec3(p->grasp[g * p->pose_size], p->grasp[g * p->pose_size + 1],
+              p->grasp[g * p->pose_size + 2]);
+  return m / p->count;
+}
+
+Vec3 MeanTarget(const TrainingSet& set, const std::string& part) {
+  Vec3 m = Vec3::Zero();
+  int n = 0;
+  for (const TrainingSample& s : set.samples)
+    if (s.part == part)
+      for (int i = 0; i < s.count(); ++i, ++n)
+        m += Vec3(s.grasp[i * s.pose_size], s.grasp[i * s.pose_size + 1],
+                  s.grasp[i * s.pose_size + 2]);
+  return m / n;
+}
+
+TEST(TrainTest, OverfitsOneSceneAndFollowsTheInstruction) {
+  torch::set_num_threads(1);
+  const TrainingSet set = ToySet();
+  ModelConfig c = testing::TinyConfig();
+  c.steps = 800;
+  c.text_dropout = 0.1;
+  c.rotate_augment = 0;  // one scene, seen as it is
+  TrainOptions o;
+  o.out = (fs::temp_directory_path() / "dexvlg_toy_overfit").string();
+  fs::remove_all(o.out);
+  fs::create_directories(o.out);
+  o.checkpoint_every = 1000;
+  o.log_every = 100;  // the summary's loss: the mean of the last 100 steps
+  std::ostringstream log;
+  Expected<TrainSummary> s = Train(c, set, TrainingSet{}, o, log);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->steps, 800);
+  // the loss starts near 1.5 (unit noise against the normalised grasps) and falls below 40% of it
+  // (the flow-matching loss keeps a floor: near t = 1 the noise is all but erased from x_t)
+  EXPECT_GT(s->first_loss, 1.0) << log.str();
+  EXPECT_LT(s->loss, 0.4 * s->first_loss) << log.str();
+  Expected<GraspModel> model = GraspModel::Load(o.out);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const Cloud& cloud = *set.samples[0].cloud;
+  const Vec3 handle = MeanTarget(set, "handle"), body = MeanTarget(set, "body");
+  const Vec3 to_handle = MeanRoot(*model, cloud, "grasp the handle of the mug");
+  const Vec3 to_body = MeanRoot(*model, cloud, "grasp the body of the mug");
+  // each instruction's grasps land near its part's training grasps, nearer than to the other's
+  EXPECT_LT((to_handle - handle).norm(), 0.04)
+      << to_handle.transpose() << " / " << handle.transpose();
+  EXPECT_LT((to_body - body).norm(), 0.04) << to_body.transpose() << " / " << body.transpose();
+  EXPECT_LT((to_handle - handle).norm(), (to_handle - body).norm());
+  EXPECT_LT((to_body - body).norm(), (to_body - handle).norm());
+}
+
+std::vector<float> Tensor(const std::string& file, const std::string& name) {
+  Expected<H5Reader> r = H5Reader::Open(file);
+  DEXVLG_DEMAND(r.ok(), r.error().message);
+  return r->Floats(name).value();
+}
+
+TEST(TrainTest, PausedRunResumesToTheSameWeights) {
+  torch::set_num_threads(1);
+  const TrainingSet set = ToySet();
+  ModelConfig c = testing::TinyConfig();
+  c.steps = 12;
+  std::ostringstream log;
+  TrainOptions a;
+  a.out = (fs::temp_directory_path() / "dexvlg_resume_a").string();
+  TrainOptions b = a;
+  b.out = (fs::temp_directory_path() / "dexvlg_resume_b").string();
+  for (const auto* o : {&a, &b}) {
+    fs::remove_all(o->out);
+    fs::create_directories(o->out);
+  }
+  ASSERT_TRUE(Train(c, set, set, a, log).ok());
+  b.stop_after = 5;  // paused at step 5, as a kill after a checkpoint leaves it
+  Expected<TrainSummary> first = Train(c, set, set, b, log);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->steps, 5);
+  b.stop_after = 0;
+  Expected<TrainSummary> second = Train(c, set, set, b, log);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->resumed_from, 5);
+  EXPECT_EQ(second->steps, 12);
+  const std::string fa = a.out + "/model.h5", fb = b.out + "/model.h5";
+  for (const char* name : {"/tensors/out.weight", "/tensors/blocks.0.qkv.weight",
+                           "/tensors/points.first.0.weight", "/tensors/words.weight"})
+    EXPECT_EQ(Tensor(fa, name), Tensor(fb, name)) << name;
+  // a finished model answers at once; another config is refused
+  Expected<TrainSummary> again = Train(c, set, set, b, log);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->resumed_from, 12);
+  b.stop_after = 3;
+  fs::remove_all(b.out);
+  fs::create_directories(b.out);
+  ASSERT_TRUE(Train(c, set, set, b, log).ok());
+  ModelConfig wider = c;
+  wider.width = 64;
+  Expected<TrainSummary> other = Train(wider, set, set, b, log);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().message.find("another config"), std::string::npos);
+}
+
+TEST(ModelFileTest, RoundTripGivesIdenticalPredictionsAndBadFilesAreRefused) {
+  torch::set_num_threads(1);
+  const TrainingSet set = ToySet();
+  ModelConfig c = testing::TinyConfig();
+  c.steps = 3;
+  TrainOptions o;
+  o.out = (fs::temp_directory_path() / "dexvlg_model_file").string();
+  fs::remove_all(o.out);
+  fs::create_directories(o.out);
+  std::ostringstream log;
+  ASSERT_TRUE(Train(c, set, TrainingSet{}, o, log).ok());
+  Expected<GraspModel> m1 = GraspModel::Load(o.out);
+  ASSERT_TRUE(m1.ok()) << m1.error().message;
+  // write it again from the loaded tensors and read that
+  Expected<LoadedModel> loaded = LoadModelFile(o.out + "/model.h5");
+  ASSERT_TRUE(loaded.ok());
+  const std::string copy = o.out + "/copy.h5";
+  ASSERT_TRUE(SaveModelFile(copy, loaded->config, loaded->tokenizer, *loaded->net, nullptr).ok());
+  Expected<GraspModel> m2 = GraspModel::Load(copy);
+  ASSERT_TRUE(m2.ok()) << m2.error().message;
+  PredictOptions po;
+  po.count = 5;
+  po.seed = 3;
+  const Cloud& cloud = *set.samples[0].cloud;
+  auto p1 = m1->Predict(cloud, "grasp the handle of the mug", po);
+  auto p2 = m2->Predict(cloud, "grasp the handle of the mug", po);
+  ASSERT_TRUE(p1.ok() && p2.ok());
+  EXPECT_EQ(p1->grasp, p2->grasp);
+  EXPECT_EQ(p1->pregrasp, p2->pregrasp);
+  // caching the prefix changes nothing but the time
+  po.cache_prefix = false;
+  auto p3 = m1->Predict(cloud, "grasp the handle of the mug", po);
+  ASSERT_TRUE(p3.ok());
+  for (size_t i = 0; i < p1->grasp.size(); ++i) EXPECT_NEAR(p1->grasp[i], p3->grasp[i], 1e-4);
+  // clear errors for bad input
+  EXPECT_FALSE(m1->Predict(Cloud{}, "grasp the handle", PredictOptions{}).ok());
+  auto empty = m1->Predict(cloud, "   ", PredictOptions{});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("instruction is empty"), std::string::npos);
+  auto foreign = GraspModel::Load(ToyData() + "/shards/toy_mug.h5");
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_NE(foreign.error().message.find("not a dexvlg model"), std::string::npos);
+  const std::string junk = o.out + "/junk.h5";
+  { std::ofstream(junk) << "not hdf5"; }
+  EXPECT_FALSE(GraspModel::Load(junk).ok());
+  EXPECT_FALSE(GraspModel::Load(o.out + "/missing").ok());
+}
+
+}  // namespace
+}  // namespace dexvlg
