@@ -1,11 +1,15 @@
 #include "cli/demo.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 
 #include <filesystem>
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
+#include "dataset/scene.h"
+#include "model/evaluate.h"
+#include "model/model.h"
 
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
@@ -19,6 +23,76 @@
 #include "synth/synth.h"
 
 namespace dexvlg::cli {
+
+namespace {
+
+/// The built-in model on a table-top scene of a mug it never saw (other proportions than any
+/// training mug): one camera view, two instructions, every predicted grasp simulated.
+void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out) {
+  const std::string path = std::string(DEXVLG_SOURCE_DIR) + "/models/builtin";
+  out << "\n== the DexVLG model: one camera view of an unseen mug + an instruction -> grasps, each "
+         "simulated (object free, six force directions) ==\n";
+  Expected<GraspModel> model = GraspModel::Load(path);
+  if (!model) {
+    out << "  no built-in model (" << model.error().message
+        << "); scripts/train_builtin_model.sh makes it\n";
+    return;
+  }
+  const std::string spec = "mug:size=1.05,proportion=0.9";
+  auto mug = LoadClosedObject(spec);
+  if (!mug) {
+    out << "  " << mug.error().message << "\n";
+    return;
+  }
+  const std::vector<TriMesh> pieces = ShellPieces(mug->mesh);
+  auto sim = SimScene::Build(hand, *mug, pieces, SimParams{});
+  auto rest = RestingPoses(*mug, pieces, 1, 0);
+  if (!sim || !rest || rest->empty()) {
+    out << "  could not set up the scene\n";
+    return;
+  }
+  SceneOptions so;
+  so.cameras = 1;
+  so.width = 640;
+  so.height = 360;
+  const Scene scene =
+      MakeScene(*mug, mug->mesh, std::vector<Vec3>(mug->mesh.faces.size(), PlainColor("mug")),
+                rest->front(), so, 5, true);
+  Cloud cloud;
+  cloud.xyz = scene.views[0].points;
+  cloud.rgb = scene.views[0].colors;
+  out << "  model: " << model->parameters() << " parameters; scene: " << spec << ", "
+      << cloud.size() << " points from one 640 x 360 view\n";
+  SimWorker worker = sim->MakeWorker();
+  std::vector<Image> views;
+  for (const char* part : {"handle", "body"}) {
+    const int label = static_cast<int>(
+        std::find(mug->part_names.begin(), mug->part_names.end(), part) - mug->part_names.begin());
+    const std::string instruction = std::string("grasp the ") + part + " of the mug";
+    PredictOptions po;
+    po.count = 8;
+    auto judged =
+        PredictAndJudge(*model, *sim, worker, cloud, rest->front(), instruction, label, po);
+    if (!judged) {
+      out << "  " << judged.error().message << "\n";
+      return;
+    }
+    out << "  \"" << instruction << "\": " << judged->Count() << " grasps in " << std::fixed
+        << std::setprecision(0) << judged->predict_seconds * 1000 << " ms; held " << judged->Held()
+        << ", on the " << part << " " << judged->OnPart() << ", both " << judged->HeldOnPart()
+        << " (simulated in " << std::setprecision(1) << judged->simulate_seconds << " s)\n";
+    out.unsetf(std::ios::fixed);
+    for (int i = 0; i < judged->Count() && i < 4; ++i)
+      views.push_back(GraspView(hand, *mug, label, judged->grasps[i].grasp, 240, 200));
+  }
+  if (WritePng(ScenePicture(scene, 1), dir + "/model_scene.png") &&
+      WritePng(Tile(views, 4), dir + "/model_grasps.png")) {
+    out << "  pictures: " << dir << "/model_scene.png (the view), " << dir
+        << "/model_grasps.png (top: handle, bottom: body; instructed part in orange)\n";
+  }
+}
+
+}  // namespace
 
 bool RunDemo(const HandModel& hand, std::ostream& out) {
   out << "== dexvlg demo: hand model and kinematics ==\n\n";
@@ -140,6 +214,7 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
     out << "  picture: " << dir << "/mug_grasps.png (target part in orange)\n";
   }
   if (!caption.empty()) out << "  caption from the simulated contacts: \"" << caption << "\"\n";
+  ModelDemo(hand, dir, out);
   out << "\nNext: `dexvlg synth --help` (any mesh, prepared object or procedural object), "
          "`dexvlg validate --help`, `dexvlg generate --help` (datasets with table-top scenes), "
          "`dexvlg object --help`, `dexvlg hand --help`.\n";

@@ -22,24 +22,7 @@
 
 namespace dexvlg {
 namespace fs = std::filesystem;
-namespace {
-
-/// A muted colour chosen by the object's name (stable across runs).
-Vec3 PlainColor(const std::string& name) {
-  uint32_t h = 2166136261u;
-  for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  const double hue = (h % 360) / 60.0;
-  const double x = 1 - std::abs(std::fmod(hue, 2.0) - 1);
-  const Vec3 rgb = hue < 1   ? Vec3(1, x, 0)
-                   : hue < 2 ? Vec3(x, 1, 0)
-                   : hue < 3 ? Vec3(0, 1, x)
-                   : hue < 4 ? Vec3(0, x, 1)
-                   : hue < 5 ? Vec3(x, 0, 1)
-                             : Vec3(1, 0, x);
-  return Vec3::Constant(0.35) + 0.45 * rgb;  // saturation and value kept moderate
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
   std::vector<std::string> out;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "hand/hand_model.h"
@@ -60,6 +61,10 @@ std::vector<double> PlacePose(const std::vector<double>& row, const Placement& p
 /// Whether the hand at `row` (table frame) stays above the table top (z >= -tolerance) at every
 /// surface sample.
 bool HandAboveTable(const HandModel& hand, const std::vector<double>& row, double tolerance = 0.0);
+
+/// A muted colour chosen by an object's name (stable across runs): how objects without a
+/// texture are drawn, never in part colours (a model would read the labels off the points).
+Vec3 PlainColor(const std::string& name);
 
 /// A picture of a scene's views: colour on top, depth (near = bright) below, tiled.
 Image ScenePicture(const Scene& scene, int columns);

@@ -1,0 +1,64 @@
+#include "model/evaluate.h"
+
+#include <chrono>
+
+#include "dataset/scene.h"
+
+namespace dexvlg {
+
+int JudgedInstruction::Held() const {
+  int n = 0;
+  for (const JudgedGrasp& g : grasps) n += g.held;
+  return n;
+}
+int JudgedInstruction::OnPart() const {
+  int n = 0;
+  for (const JudgedGrasp& g : grasps) n += g.on_part;
+  return n;
+}
+int JudgedInstruction::HeldOnPart() const {
+  int n = 0;
+  for (const JudgedGrasp& g : grasps) n += g.held && g.on_part;
+  return n;
+}
+
+std::vector<double> ToObjectFrame(const std::vector<double>& row, const Placement& placement) {
+  Placement inverse;
+  inverse.R = placement.R.transpose();
+  inverse.t = -(placement.R.transpose() * placement.t);
+  return PlacePose(row, inverse);
+}
+
+Expected<JudgedInstruction> PredictAndJudge(const GraspModel& model, const SimScene& scene,
+                                            SimWorker& worker, const Cloud& cloud,
+                                            const Placement& placement,
+                                            const std::string& instruction, int part,
+                                            const PredictOptions& options) {
+  Expected<PredictedGrasps> p = model.Predict(cloud, instruction, options);
+  if (!p) return p.error();
+  JudgedInstruction out;
+  out.instruction = instruction;
+  out.part = part;
+  out.predict_seconds = p->seconds;
+  const auto start = std::chrono::steady_clock::now();
+  const size_t ps = p->pose_size;
+  for (int g = 0; g < p->count; ++g) {
+    auto row = [&](const std::vector<double>& rows) {
+      return ToObjectFrame(std::vector<double>(rows.begin() + g * ps, rows.begin() + (g + 1) * ps),
+                           placement);
+    };
+    JudgedGrasp j;
+    j.pregrasp = row(p->pregrasp);
+    j.grasp = row(p->grasp);
+    j.squeeze = row(p->squeeze);
+    j.outcome = scene.Run(j.pregrasp.data(), j.grasp.data(), j.squeeze.data(), part, worker);
+    j.held = j.outcome.success;
+    j.on_part = j.outcome.part_aligned && !j.outcome.contact_links.empty();
+    out.grasps.push_back(std::move(j));
+  }
+  out.simulate_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+}  // namespace dexvlg
