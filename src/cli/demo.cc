@@ -72,7 +72,7 @@ void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out)
     PredictOptions po;
     po.count = 8;
     auto judged =
-        PredictAndJudge(*model, *sim, worker, cloud, rest->front(), instruction, label, po);
+        PredictAndJudge(*model, hand, *sim, worker, cloud, rest->front(), instruction, label, po);
     if (!judged) {
       out << "  " << judged.error().message << "\n";
       return;

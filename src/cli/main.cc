@@ -447,11 +447,55 @@ int main(int argc, char** argv) {
   predict->add_option("--seed", predict_request.seed, "Seed")->capture_default_str();
   predict->add_flag("!--no-picture", predict_request.picture, "Skip the contact sheet");
 
+  dexvlg::cli::EvalRequest eval_request;
+  auto* eval = app.add_subcommand(
+      "eval",
+      "Suc / PTA / PGA of a model on objects: table-top scenes, single views, one instruction per "
+      "part and mode (template and held-out paraphrase), every grasp simulated; baselines in the "
+      "same run; resumable (docs/eval.md)");
+  eval->add_option("--model", eval_request.model, "Model folder or model.h5")->required();
+  eval->add_option("--objects", eval_request.objects,
+                   "Objects: a folder, a list file or a comma-separated list (procedural names "
+                   "allowed)")
+      ->required();
+  eval->add_option("--out", eval_request.options.out, "Report folder")->required();
+  eval->add_option("--scenes", eval_request.options.scenes, "Resting poses per object")
+      ->capture_default_str();
+  eval->add_option("--views", eval_request.options.views, "Camera views per scene")
+      ->capture_default_str();
+  eval->add_option("--count", eval_request.options.count, "Grasps per instruction")
+      ->capture_default_str();
+  eval->add_option("--modes", eval_request.options.modes, "Grasp modes")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->delimiter(',')
+      ->capture_default_str();
+  eval->add_option("--retrieval", eval_request.options.retrieval,
+                   "Training dataset for the nearest-neighbour retrieval baseline");
+  eval->add_flag("!--no-paraphrases", eval_request.options.paraphrases,
+                 "Skip the held-out paraphrases");
+  eval->add_flag("!--no-language-baseline", eval_request.options.no_language,
+                 "Skip the model without the instruction");
+  eval->add_option("--steps", eval_request.options.steps, "Euler steps (0: the model's)");
+  eval->add_option("--guidance", eval_request.options.guidance,
+                   "Classifier-free guidance (default: the model's)");
+  eval->add_option("--image-scale", eval_request.image_scale,
+                   "Camera resolution scale (1: 1280 x 720)")
+      ->capture_default_str();
+  eval->add_option("--hand", eval_request.hand, "Hand; default: the model's");
+  eval->add_option("--seed", eval_request.options.seed, "Seed")->capture_default_str();
+  AddObjectScale(eval, &eval_request.options.scale);
+  eval->add_flag("!--no-pictures", eval_request.options.pictures, "Skip the per-object pictures");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (*train) {
       if (dexvlg::Status s = dexvlg::cli::RunTrain(train_request, std::cout); !s)
+        return Fail(s.error());
+      return 0;
+    }
+    if (*eval) {
+      if (dexvlg::Status s = dexvlg::cli::RunEval(eval_request, std::cout); !s)
         return Fail(s.error());
       return 0;
     }

@@ -1,6 +1,7 @@
 #include "cli/model_commands.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "cli/hand_commands.h"
 #include "cli/mpi_launch.h"
 #include "core/atomic_file.h"
+#include "dataset/generate.h"
 #include "dataset/scene.h"
 #include "dataset/store.h"
 #include "model/cloud_io.h"
@@ -169,6 +171,23 @@ GraspMode InstructedMode(const std::string& instruction) {
   return GraspMode::kWrap;
 }
 
+// The hand a model is for: `hand` when given, else the one its config names; its joints must be
+// the model's.
+Expected<HandModel> ModelHand(const GraspModel& model, const std::string& hand,
+                              const std::string& model_path) {
+  const std::string path = !hand.empty()                       ? hand
+                           : model.config().hand == "built-in" ? std::string()
+                                                               : model.config().hand;
+  Expected<HandModel> h = ResolveHand(path);
+  if (!h) return h.error();
+  std::vector<std::string> joints;
+  for (const Joint& j : h->joints) joints.push_back(j.name);
+  if (joints != model.config().joint_names)
+    return Error{model_path + ": the model was trained for another hand than " +
+                 (path.empty() ? std::string("the built-in hand") : path)};
+  return h;
+}
+
 }  // namespace
 
 Status RunPredict(const PredictRequest& r, std::ostream& out) {
@@ -177,16 +196,8 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
   if (Status s = CheckOutputPath(r.out); !s) return s;
   Expected<GraspModel> model = GraspModel::Load(r.model);
   if (!model) return model.error();
-  const std::string hand_path = !r.hand.empty()                      ? r.hand
-                                : model->config().hand == "built-in" ? std::string()
-                                                                     : model->config().hand;
-  Expected<HandModel> hand = ResolveHand(hand_path);
+  Expected<HandModel> hand = ModelHand(*model, r.hand, r.model);
   if (!hand) return hand.error();
-  std::vector<std::string> joints;
-  for (const Joint& j : hand->joints) joints.push_back(j.name);
-  if (joints != model->config().joint_names)
-    return Error{r.model + ": the model was trained for another hand than " +
-                 (hand_path.empty() ? std::string("the built-in hand") : hand_path)};
   Cloud cloud;
   LabeledMesh object;
   object.name = "cloud";
@@ -278,6 +289,33 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
     if (Status s = WritePng(sheet, png); !s) return s;
     out << "wrote " << png << "\n";
   }
+  return Status::Ok();
+}
+
+Status RunEval(const EvalRequest& r, std::ostream& out) {
+  Expected<GraspModel> model = GraspModel::Load(r.model);
+  if (!model) return model.error();
+  Expected<HandModel> hand = ModelHand(*model, r.hand, r.model);
+  if (!hand) return hand.error();
+  Expected<std::vector<std::string>> objects = ListObjects(r.objects);
+  if (!objects) return objects.error();
+  EvalOptions o = r.options;
+  o.objects = *objects;
+  if (!(r.image_scale > 0 && r.image_scale <= 1))
+    return Error{"--image-scale " + std::to_string(r.image_scale) + ": expected (0, 1]"};
+  o.scene.width = std::max(16, static_cast<int>(std::lround(o.scene.width * r.image_scale)));
+  o.scene.height = std::max(9, static_cast<int>(std::lround(o.scene.height * r.image_scale)));
+  if (Status s = o.Validate(); !s) return s;
+  out << "evaluating " << o.objects.size() << " objects: " << o.scenes << " scene(s) x " << o.views
+      << " view(s), " << o.count << " grasps per instruction, into " << o.out << "\n";
+  Expected<std::vector<EvalRecord>> records = Evaluate(*model, *hand, o, out);
+  if (!records) return records.error();
+  const std::string md = ReportMarkdown(*records, "dexvlg eval");
+  const size_t begin = md.find("### By method");
+  const size_t end = md.find("\n### ", begin + 1);
+  out << "\n"
+      << md.substr(begin, end == std::string::npos ? std::string::npos : end - begin) << "\nwrote "
+      << o.out << "/report.md, report.json, objects/, pictures/\n";
   return Status::Ok();
 }
 

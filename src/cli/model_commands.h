@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "eval/eval.h"
 
 namespace dexvlg::cli {
 
@@ -39,5 +40,16 @@ struct PredictRequest {
 /// Predicts grasps and writes them as a grasp file `validate` takes (with --scene: in the object
 /// frame with the object's source; with --cloud: in the cloud's frame) and a contact sheet.
 Status RunPredict(const PredictRequest& request, std::ostream& out);
+
+struct EvalRequest {
+  std::string model;    ///< model folder or file
+  std::string objects;  ///< DIR | LIST | comma-separated sources
+  std::string hand;     ///< "" = the model's hand
+  EvalOptions options;
+  double image_scale = 0.5;  ///< camera resolution scale (1: 1280 x 720)
+};
+
+/// Runs the evaluation (resumable) and prints the report's main table.
+Status RunEval(const EvalRequest& request, std::ostream& out);
 
 }  // namespace dexvlg::cli

@@ -232,18 +232,10 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
   }
   // scenes rendered; each keeps its own successful grasps whose hand stays above the table
   const auto t2 = std::chrono::steady_clock::now();
-  // colour: the scan's texture or vertex colours; otherwise one plain colour for the whole
-  // object (never part colours: the point colours would give the part labels away)
-  auto raw = LoadObject(source, o.object_scale);
-  const bool textured =
-      raw && (!raw->mesh.texture.empty() || raw->mesh.colors.size() == raw->mesh.vertices.size());
-  const TriMesh& appearance = textured ? raw->mesh : object.mesh;
-  const std::vector<Vec3> colors =
-      textured ? MeshFaceColors(raw->mesh, Vec3(0.7, 0.7, 0.7))
-               : std::vector<Vec3>(object.mesh.faces.size(), PlainColor(object.name));
+  const Appearance look = ObjectAppearance(source, object, o.object_scale);
   for (size_t k = 0; k < placements->size(); ++k) {
     const Placement& pl = (*placements)[k];
-    content.scenes.push_back(MakeScene(object, appearance, colors, pl, o.scene,
+    content.scenes.push_back(MakeScene(object, look.mesh, look.colors, pl, o.scene,
                                        o.seed * 131u + static_cast<unsigned>(k),
                                        o.pictures && k == 0));
     std::vector<int> keep;

@@ -200,4 +200,13 @@ Vec3 PlainColor(const std::string& name) {
   return Vec3::Constant(0.35) + 0.45 * rgb;  // saturation and value kept moderate
 }
 
+Appearance ObjectAppearance(const std::string& source, const LabeledMesh& object,
+                            const ObjectScale& scale) {
+  auto raw = LoadObject(source, scale);
+  const bool textured =
+      raw && (!raw->mesh.texture.empty() || raw->mesh.colors.size() == raw->mesh.vertices.size());
+  if (textured) return {raw->mesh, MeshFaceColors(raw->mesh, Vec3(0.7, 0.7, 0.7))};
+  return {object.mesh, std::vector<Vec3>(object.mesh.faces.size(), PlainColor(object.name))};
+}
+
 }  // namespace dexvlg

@@ -9,6 +9,7 @@
 
 #include "hand/hand_model.h"
 #include "object/mesh.h"
+#include "object/object_source.h"
 #include "render/render.h"
 #include "sim/sim.h"
 
@@ -65,6 +66,15 @@ bool HandAboveTable(const HandModel& hand, const std::vector<double>& row, doubl
 /// A muted colour chosen by an object's name (stable across runs): how objects without a
 /// texture are drawn, never in part colours (a model would read the labels off the points).
 Vec3 PlainColor(const std::string& name);
+
+/// What a camera sees of an object: the raw scan with its texture or vertex colours when it has
+/// them, else the closed mesh in one PlainColor (never part colours).
+struct Appearance {
+  TriMesh mesh;
+  std::vector<Vec3> colors;  ///< one per face
+};
+Appearance ObjectAppearance(const std::string& source, const LabeledMesh& object,
+                            const ObjectScale& scale);
 
 /// A picture of a scene's views: colour on top, depth (near = bright) below, tiled.
 Image ScenePicture(const Scene& scene, int columns);

@@ -44,6 +44,7 @@ Status SaveModelFile(const std::string& path, const ModelConfig& config, const T
       std::vector<double> curve;
       for (const auto& row : state->curve) curve.insert(curve.end(), row.begin(), row.end());
       w->Put("/train/loss_curve", curve, {state->curve.size(), 3});
+      if (!state->objects.empty()) w->PutStrings("/train/objects", state->objects);
       for (size_t i = 0; i < params.size() && i < state->m.size(); ++i) {
         w->Put("/train/adam_m/" + params[i].first, Values(state->m[i]), Dims(state->m[i]));
         w->Put("/train/adam_v/" + params[i].first, Values(state->v[i]), Dims(state->v[i]));
@@ -103,6 +104,11 @@ Expected<LoadedModel> LoadModelFile(const std::string& path) {
     if (!curve) return curve.error();
     for (size_t i = 0; i + 2 < curve->size(); i += 3)
       s.curve.push_back({(*curve)[i], (*curve)[i + 1], (*curve)[i + 2]});
+    if (r->Has("/train/objects")) {
+      Expected<std::vector<std::string>> objects = r->Strings("/train/objects");
+      if (!objects) return objects.error();
+      s.objects = *objects;
+    }
     const bool resumable = r->Has("/train/adam_m/" + params.front().first);
     for (const auto& [name, t] : params) {
       if (!resumable) break;  // a finished model keeps its curve only

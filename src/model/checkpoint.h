@@ -24,6 +24,7 @@ struct TrainState {
   int step = 0;                              ///< optimiser steps done
   std::vector<std::array<double, 3>> curve;  ///< (step, training loss, validation loss or NaN)
   std::vector<torch::Tensor> m, v;           ///< first and second moments
+  std::vector<std::string> objects;          ///< the objects trained on (eval: seen / unseen)
 };
 
 /// Writes `path` atomically (temporary, fsync, rename).

@@ -16,8 +16,9 @@ namespace dexvlg {
 struct JudgedGrasp {
   std::vector<double> pregrasp, grasp, squeeze;  ///< object frame
   SimOutcome outcome;
-  bool held = false;     ///< Suc: the DexGraspBench protocol held
-  bool on_part = false;  ///< PTA: some contact, every contact nearest the instructed part
+  bool held = false;         ///< Suc: the DexGraspBench protocol held
+  bool on_part = false;      ///< PTA: some contact, every contact nearest the instructed part
+  bool below_table = false;  ///< the hand reaches below the table top at the grasp or squeeze
 };
 
 struct JudgedInstruction {
@@ -31,12 +32,18 @@ struct JudgedInstruction {
   int HeldOnPart() const;
 };
 
+/// Judges grasps given in the scene's table frame (the object at `placement`): moved into the
+/// object frame and simulated in `scene` with the instructed `part` label; `hand` checks the
+/// table.
+JudgedInstruction JudgeGrasps(const HandModel& hand, const SimScene& scene, SimWorker& worker,
+                              const PredictedGrasps& grasps, const Placement& placement, int part);
+
 /// Predicts `options.count` grasps for `instruction` on `cloud` (the table frame of a scene
 /// whose object sits at `placement`), moves them into the object frame and simulates each in
 /// `scene` with the instructed `part` label.
-Expected<JudgedInstruction> PredictAndJudge(const GraspModel& model, const SimScene& scene,
-                                            SimWorker& worker, const Cloud& cloud,
-                                            const Placement& placement,
+Expected<JudgedInstruction> PredictAndJudge(const GraspModel& model, const HandModel& hand,
+                                            const SimScene& scene, SimWorker& worker,
+                                            const Cloud& cloud, const Placement& placement,
                                             const std::string& instruction, int part,
                                             const PredictOptions& options);
 

@@ -40,6 +40,10 @@ Expected<GraspModel> GraspModel::Load(const std::string& path) {
 const ModelConfig& GraspModel::config() const { return impl_->loaded.config; }
 const Tokenizer& GraspModel::tokenizer() const { return impl_->loaded.tokenizer; }
 long long GraspModel::parameters() const { return impl_->parameters; }
+const std::vector<std::string>& GraspModel::training_objects() const {
+  static const std::vector<std::string> none;
+  return impl_->loaded.state ? impl_->loaded.state->objects : none;
+}
 
 Expected<PredictedGrasps> GraspModel::Predict(const Cloud& cloud, const std::string& instruction,
                                               const PredictOptions& o) const {

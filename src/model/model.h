@@ -39,6 +39,8 @@ class GraspModel {
   const ModelConfig& config() const;
   const Tokenizer& tokenizer() const;
   long long parameters() const;
+  /// The objects its training set held (shard object names; empty when unknown).
+  const std::vector<std::string>& training_objects() const;
   /// Samples grasps for `instruction` on `cloud` (table frame). An empty cloud or instruction is
   /// an error.
   Expected<PredictedGrasps> Predict(const Cloud& cloud, const std::string& instruction,

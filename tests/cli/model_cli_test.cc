@@ -163,5 +163,37 @@ TEST(ModelCliTest, PredictionsGoStraightIntoValidate) {
   EXPECT_NE(cuda.output.find("--device cuda"), std::string::npos) << cuda.output;
 }
 
+TEST(ModelCliTest, EvalRunsEndToEndAndResumes) {
+  const std::string m = Toy().root + "/e";
+  fs::remove_all(m);
+  ASSERT_EQ(Shell(TrainCommand(m, 10)).code, 0);
+  const std::string report = Toy().root + "/report";
+  fs::remove_all(report);
+  const std::string cmd = kBin + " eval --model " + m + " --objects mug,bottle --out " + report +
+                          " --count 2 --modes wrap --image-scale 0.25 --retrieval " + Toy().data;
+  const Outcome first = Shell(cmd);
+  ASSERT_EQ(first.code, 0) << first.output;
+  for (const char* method : {"model (template)", "model (paraphrase)", "no-language", "retrieval"})
+    EXPECT_NE(first.output.find(method), std::string::npos) << method << "\n" << first.output;
+  EXPECT_TRUE(fs::exists(report + "/report.md"));
+  std::ifstream in(report + "/report.json");
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"format\": \"dexvlg-eval\""), std::string::npos);
+  // the mug is the toy model's training object, the bottle is not
+  const std::string md = [&] {
+    std::ifstream f(report + "/report.md");
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  }();
+  EXPECT_NE(md.find("| seen |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| unseen |"), std::string::npos) << md;
+  // run again: both objects read back, the same report
+  const Outcome second = Shell(cmd);
+  ASSERT_EQ(second.code, 0) << second.output;
+  EXPECT_NE(second.output.find("already evaluated"), std::string::npos) << second.output;
+  std::ifstream again(report + "/report.json");
+  EXPECT_EQ(json,
+            std::string((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>()));
+}
+
 }  // namespace
 }  // namespace dexvlg

@@ -1,0 +1,390 @@
+#include "eval/eval.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "dataset/store.h"
+#include "model/evaluate.h"
+#include "model/instructions.h"
+#include "model/retrieval.h"
+#include "object/convex.h"
+#include "parts/prepare.h"
+#include "render/render.h"
+#include "synth/contact_sheet.h"
+
+namespace dexvlg {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Status EvalOptions::Validate() const {
+  auto bad = [](const std::string& what) { return Error{"eval: " + what}; };
+  if (objects.empty()) return bad("no objects");
+  if (out.empty()) return bad("no --out folder");
+  if (scenes < 1 || scenes > 64) return bad("--scenes " + std::to_string(scenes) + " (1..64)");
+  if (views < 1 || views > 64) return bad("--views " + std::to_string(views) + " (1..64)");
+  if (count < 1 || count > 1024) return bad("--count " + std::to_string(count) + " (1..1024)");
+  if (modes.empty()) return bad("--modes is empty");
+  for (const std::string& m : modes)
+    if (m != "wrap" && m != "pinch") return bad("mode \"" + m + "\" (wrap or pinch)");
+  if (scene.width < 16 || scene.height < 9) return bad("image smaller than 16 x 9");
+  return scale.Validate();
+}
+
+Rate WilsonRate(int hits, int total) {
+  Rate r;
+  r.hits = hits;
+  r.total = total;
+  if (total <= 0) return r;
+  const double z = 1.959964, n = total, p = hits / n;
+  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  r.value = p;
+  r.low = std::max(0.0, centre - half);
+  r.high = std::min(1.0, centre + half);
+  return r;
+}
+
+namespace {
+
+json ToJson(const EvalRecord& r) {
+  return {{"object", r.object},
+          {"family", r.family},
+          {"part", r.part},
+          {"mode", r.mode},
+          {"method", r.method},
+          {"phrasing", r.phrasing},
+          {"instruction", r.instruction},
+          {"seen", r.seen},
+          {"scene", r.scene},
+          {"view", r.view},
+          {"count", r.count},
+          {"held", r.held},
+          {"on_part", r.on_part},
+          {"held_on_part", r.held_on_part},
+          {"below_table", r.below_table},
+          {"penetration", r.penetration},
+          {"predict_seconds", r.predict_seconds},
+          {"simulate_seconds", r.simulate_seconds}};
+}
+
+EvalRecord FromJson(const json& j) {
+  EvalRecord r;
+  r.object = j.at("object");
+  r.family = j.at("family");
+  r.part = j.at("part");
+  r.mode = j.at("mode");
+  r.method = j.at("method");
+  r.phrasing = j.at("phrasing");
+  r.instruction = j.at("instruction");
+  r.seen = j.at("seen");
+  r.scene = j.at("scene");
+  r.view = j.at("view");
+  r.count = j.at("count");
+  r.held = j.at("held");
+  r.on_part = j.at("on_part");
+  r.held_on_part = j.at("held_on_part");
+  r.below_table = j.at("below_table");
+  r.penetration = j.at("penetration");
+  r.predict_seconds = j.at("predict_seconds");
+  r.simulate_seconds = j.at("simulate_seconds");
+  return r;
+}
+
+std::string ResultName(const std::string& source) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : source) h = (h ^ c) * 16777619u;
+  std::string stem = fs::path(source).filename().string();
+  if (stem == "textured.obj" || stem.empty()) stem = fs::path(source).parent_path().filename();
+  for (char& c : stem)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
+  std::ostringstream s;
+  s << stem << "-" << std::hex << std::setw(8) << std::setfill('0') << h;
+  return s.str();
+}
+
+EvalRecord Summarise(const JudgedInstruction& j, EvalRecord r) {
+  r.count = j.Count();
+  r.held = j.Held();
+  r.on_part = j.OnPart();
+  r.held_on_part = j.HeldOnPart();
+  double pen = 0;
+  for (const JudgedGrasp& g : j.grasps) {
+    r.below_table += g.below_table;
+    pen += g.outcome.penetration;
+  }
+  r.penetration = r.count > 0 ? pen / r.count : 0;
+  r.predict_seconds = j.predict_seconds;
+  r.simulate_seconds = j.simulate_seconds;
+  return r;
+}
+
+/// One object: every scene, view, part, mode and method.
+Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const HandModel& hand,
+                                                 const EvalOptions& o, const std::string& source,
+                                                 const Retrieval* retrieval,
+                                                 const std::string& picture, std::ostream& log) {
+  Expected<LabeledMesh> object = LoadClosedObject(source, o.scale);
+  if (!object) return object.error();
+  const std::vector<TriMesh> pieces = ShellPieces(object->mesh);
+  Expected<SimScene> sim = SimScene::Build(hand, *object, pieces, SimParams{});
+  if (!sim) return sim.error();
+  Expected<std::vector<Placement>> rest = RestingPoses(*object, pieces, o.scenes, o.seed);
+  if (!rest) return rest.error();
+  const Appearance look = ObjectAppearance(source, *object, o.scale);
+  const std::vector<std::string>& trained = model.training_objects();
+  const bool seen = std::find(trained.begin(), trained.end(), object->name) != trained.end();
+  const std::string noun = ObjectNoun(object->name);
+  SimWorker worker = sim->MakeWorker();
+  std::vector<EvalRecord> records;
+  std::vector<Image> views;
+  for (size_t k = 0; k < rest->size(); ++k) {
+    SceneOptions so = o.scene;
+    so.cameras = o.views;
+    const Scene scene = MakeScene(*object, look.mesh, look.colors, (*rest)[k], so,
+                                  o.seed * 131u + static_cast<unsigned>(k), k == 0 && o.pictures);
+    if (k == 0 && o.pictures) views.push_back(ScenePicture(scene, 1));
+    for (size_t v = 0; v < scene.views.size(); ++v) {
+      Cloud cloud;
+      cloud.xyz = scene.views[v].points;
+      cloud.rgb = scene.views[v].colors;
+      for (int part = 0; part < static_cast<int>(object->part_names.size()); ++part) {
+        const std::string& part_name = object->part_names[part];
+        for (const std::string& mode_name : o.modes) {
+          const int mode = mode_name == "pinch" ? 1 : 0;
+          EvalRecord base;
+          base.object = object->name;
+          base.family = noun;
+          base.part = part_name;
+          base.mode = mode_name;
+          base.seen = seen;
+          base.scene = static_cast<int>(k);
+          base.view = static_cast<int>(v);
+          PredictOptions po;
+          po.count = o.count;
+          po.steps = o.steps;
+          po.guidance = o.guidance;
+          po.seed = o.seed * 7919u + static_cast<unsigned>(1000 * k + 100 * v + 2 * part + mode);
+          struct Run {
+            std::string method, phrasing, instruction;
+            bool null_instruction;
+          };
+          std::vector<Run> runs = {
+              {"model", "template", TemplateInstruction(part_name, noun, mode), false}};
+          if (o.paraphrases) {
+            const auto held_out = HeldOutParaphrases(part_name, noun, mode);
+            runs.push_back(
+                {"model", "paraphrase", held_out[(k + v + part) % held_out.size()], false});
+          }
+          if (o.no_language) runs.push_back({"no-language", "none", "", true});
+          for (const Run& run : runs) {
+            po.null_instruction = run.null_instruction;
+            Expected<JudgedInstruction> judged =
+                PredictAndJudge(model, hand, *sim, worker, cloud, (*rest)[k],
+                                run.null_instruction ? "-" : run.instruction, part, po);
+            if (!judged) return judged.error();
+            EvalRecord r = base;
+            r.method = run.method;
+            r.phrasing = run.phrasing;
+            r.instruction = run.instruction;
+            records.push_back(Summarise(*judged, r));
+            if (k == 0 && v == 0 && run.phrasing == "template" && o.pictures)
+              for (int i = 0; i < judged->Count() && i < 3; ++i)
+                views.push_back(GraspView(hand, *object, part, judged->grasps[i].grasp, 200, 170));
+          }
+          if (retrieval != nullptr) {
+            const PredictedGrasps p = retrieval->Retrieve(cloud, part_name, mode, o.count);
+            if (p.count > 0) {
+              EvalRecord r = base;
+              r.method = "retrieval";
+              r.phrasing = "template";
+              r.instruction = TemplateInstruction(part_name, noun, mode);
+              records.push_back(Summarise(JudgeGrasps(hand, *sim, worker, p, (*rest)[k], part), r));
+            }
+          }
+        }
+      }
+    }
+  }
+  if (o.pictures && !views.empty()) {
+    if (Status s = WritePng(Tile(views, 4), picture); !s) log << "  " << s.error().message << "\n";
+  }
+  return records;
+}
+
+}  // namespace
+
+Expected<std::vector<EvalRecord>> Evaluate(const GraspModel& model, const HandModel& hand,
+                                           const EvalOptions& o, std::ostream& log) {
+  if (Status s = o.Validate(); !s) return s.error();
+  std::error_code ec;
+  fs::create_directories(fs::path(o.out) / "objects", ec);
+  if (ec) return Error{o.out + ": cannot make the report folder (" + ec.message() + ")"};
+  if (o.pictures) fs::create_directories(fs::path(o.out) / "pictures", ec);
+  std::unique_ptr<Retrieval> retrieval;
+  if (!o.retrieval.empty()) {
+    Expected<TrainingSet> set = TrainingSet::FromShards(ListShards(o.retrieval));
+    if (!set) return set.error();
+    if (set->samples.empty()) return Error{o.retrieval + ": no training samples for retrieval"};
+    retrieval = std::make_unique<Retrieval>(std::move(*set));
+  }
+  std::vector<EvalRecord> all;
+  int done = 0;
+  for (const std::string& source : o.objects) {
+    const std::string name = ResultName(source);
+    const fs::path file = fs::path(o.out) / "objects" / (name + ".json");
+    std::vector<EvalRecord> records;
+    if (fs::exists(file, ec)) {  // finished before: read back
+      try {
+        std::ifstream in(file);
+        const json j = json::parse(in);
+        for (const json& r : j.at("records")) records.push_back(FromJson(r));
+        log << "  " << name << ": already evaluated\n";
+      } catch (const std::exception& e) {
+        return Error{file.string() + ": unreadable result (" + e.what() +
+                     "); remove it to evaluate that object again"};
+      }
+    } else {
+      const auto start = std::chrono::steady_clock::now();
+      Expected<std::vector<EvalRecord>> r =
+          EvaluateObject(model, hand, o, source, retrieval.get(),
+                         (fs::path(o.out) / "pictures" / (name + ".png")).string(), log);
+      if (!r) {
+        log << "  " << source << ": failed: " << r.error().message << "\n";
+        continue;
+      }
+      records = std::move(*r);
+      json j;
+      j["source"] = source;
+      j["records"] = json::array();
+      for (const EvalRecord& rec : records) j["records"].push_back(ToJson(rec));
+      if (Status s = WriteTextAtomically(file.string(), j.dump(1)); !s) return s.error();
+      int count = 0, held = 0, on = 0;
+      for (const EvalRecord& rec : records)
+        if (rec.method == "model") count += rec.count, held += rec.held, on += rec.on_part;
+      log << "  " << name << ": model held " << held << " / " << count << ", on the part " << on
+          << " (" << std::fixed << std::setprecision(1)
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+          << " s)\n"
+          << std::flush;
+      log.unsetf(std::ios::fixed);
+    }
+    all.insert(all.end(), records.begin(), records.end());
+    ++done;
+  }
+  if (Status s = WriteTextAtomically((fs::path(o.out) / "report.json").string(), ReportJson(all));
+      !s)
+    return s.error();
+  if (Status s = WriteTextAtomically((fs::path(o.out) / "report.md").string(),
+                                     ReportMarkdown(all, "dexvlg eval"));
+      !s)
+    return s.error();
+  return all;
+}
+
+namespace {
+
+struct Tally {
+  int count = 0, held = 0, on_part = 0, held_on_part = 0, below = 0;
+  double penetration = 0, predict = 0, simulate = 0;
+  void Add(const EvalRecord& r) {
+    count += r.count;
+    held += r.held;
+    on_part += r.on_part;
+    held_on_part += r.held_on_part;
+    below += r.below_table;
+    penetration += r.penetration * r.count;
+    predict += r.predict_seconds;
+    simulate += r.simulate_seconds;
+  }
+};
+
+std::string Percent(const Rate& r) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << 100 * r.value << " [" << 100 * r.low << ", "
+    << 100 * r.high << "]";
+  return s.str();
+}
+
+void Table(std::ostringstream& md, const std::string& heading, const std::string& key_name,
+           const std::map<std::string, Tally>& rows) {
+  md << "\n### " << heading << "\n\n| " << key_name
+     << " | grasps | Suc % | PTA % | PGA % | below table % | penetration mm |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (const auto& [key, t] : rows) {
+    md << "| " << key << " | " << t.count << " | " << Percent(WilsonRate(t.held, t.count)) << " | "
+       << Percent(WilsonRate(t.on_part, t.count)) << " | "
+       << Percent(WilsonRate(t.held_on_part, t.count)) << " | " << std::fixed
+       << std::setprecision(1) << (t.count ? 100.0 * t.below / t.count : 0) << " | "
+       << std::setprecision(2) << (t.count ? 1e3 * t.penetration / t.count : 0) << " |\n";
+  }
+}
+
+}  // namespace
+
+std::string ReportMarkdown(const std::vector<EvalRecord>& records, const std::string& title) {
+  std::ostringstream md;
+  md << "# " << title
+     << "\n\nSuc: held under the DexGraspBench protocol (object free, six force "
+        "directions). PTA: the contacts touch the instructed part. PGA: both. Shares of all "
+        "predicted grasps, with Wilson 95% intervals in brackets (docs/eval.md).\n";
+  std::map<std::string, Tally> method, seen, mode, phrasing, family, object;
+  double predict = 0, simulate = 0;
+  int grasps = 0;
+  for (const EvalRecord& r : records) {
+    method[r.method + (r.method == "model" ? " (" + r.phrasing + ")" : "")].Add(r);
+    predict += r.predict_seconds;
+    simulate += r.simulate_seconds;
+    grasps += r.count;
+    if (r.method != "model") continue;
+    seen[r.seen ? "seen" : "unseen"].Add(r);
+    mode[r.mode].Add(r);
+    phrasing[r.phrasing].Add(r);
+    family[r.family].Add(r);
+    object[r.object].Add(r);
+  }
+  Table(md, "By method", "method", method);
+  Table(md, "Model: seen vs unseen objects", "objects", seen);
+  Table(md, "Model: wrap vs pinch", "mode", mode);
+  Table(md, "Model: template vs held-out paraphrase", "instruction", phrasing);
+  Table(md, "Model: per family", "family", family);
+  Table(md, "Model: per object", "object", object);
+  md << "\n"
+     << grasps << " grasps evaluated; prediction " << std::fixed << std::setprecision(1) << predict
+     << " s, simulation " << simulate << " s (" << std::setprecision(2)
+     << (predict + simulate > 0 ? grasps / (predict + simulate) : 0) << " grasps/s).\n";
+  return md.str();
+}
+
+std::string ReportJson(const std::vector<EvalRecord>& records) {
+  json j;
+  j["format"] = "dexvlg-eval";
+  j["version"] = 1;
+  j["records"] = json::array();
+  std::map<std::string, Tally> method;
+  for (const EvalRecord& r : records) {
+    j["records"].push_back(ToJson(r));
+    method[r.method + (r.method == "model" ? "/" + r.phrasing : "")].Add(r);
+  }
+  for (const auto& [key, t] : method) {
+    auto rate = [](const Rate& r) {
+      return json{{"value", r.value}, {"low", r.low}, {"high", r.high}};
+    };
+    j["summary"][key] = {{"grasps", t.count},
+                         {"suc", rate(WilsonRate(t.held, t.count))},
+                         {"pta", rate(WilsonRate(t.on_part, t.count))},
+                         {"pga", rate(WilsonRate(t.held_on_part, t.count))}};
+  }
+  return j.dump(1);
+}
+
+}  // namespace dexvlg
