@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
             << model->config().width << ", " << model->config().layers << " layers, "
             << model->config().sample_steps << " Euler steps, guidance " << model->config().guidance
             << "\n";
-  std::cout << "predict " << count << " grasps from a 10,000-point cloud, " << threads << " thread(s) (median of "
-            << repeats << "):\n";
+  std::cout << "predict " << count << " grasps from a 10,000-point cloud, " << threads
+            << " thread(s) (median of " << repeats << "):\n";
   double cached = 0;
   for (bool cache : {true, false}) {
     std::vector<double> ms;
