@@ -427,6 +427,9 @@ int main(int argc, char** argv) {
                    "Steps between checkpoints")
       ->capture_default_str();
   train->add_option("--device", train_request.device, "cpu or cuda")->capture_default_str();
+  train->add_flag("--all-held", train_request.all_held,
+                  "Train on every held grasp of a scene, also those whose hand reaches below its "
+                  "table (eval reports that share)");
   dexvlg::cli::PredictRequest predict_request;
   auto* predict = app.add_subcommand(
       "predict", "Predict grasps for an instruction on a single-view coloured point cloud");

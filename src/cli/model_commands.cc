@@ -107,7 +107,7 @@ Status RunTrain(const TrainRequest& r, std::ostream& out) {
   if (shards.empty())
     return Error{r.data + ": no dataset shards (make one with `dexvlg generate`)"};
   if (Status s = CheckOutputPath((fs::path(r.out) / "model.h5").string()); !s) return s;
-  Expected<TrainingSet> all = TrainingSet::FromShards(shards);
+  Expected<TrainingSet> all = TrainingSet::FromShards(shards, r.all_held);
   if (!all) return all.error();
   if (all->joint_names != config.joint_names)
     return Error{r.data + ": the dataset's hand has other joints than " +

@@ -19,6 +19,7 @@ struct TrainRequest {
   int held_back = -1;        ///< objects held back for validation (-1: a tenth, at least 1)
   int threads = 0;
   int checkpoint_every = 100;
+  bool all_held = false;  ///< train on every held grasp, also those reaching below the table
 };
 
 /// Trains (resumes) a model; under mpirun, data-parallel over the processes (MPI allreduce).

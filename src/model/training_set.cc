@@ -10,7 +10,8 @@
 
 namespace dexvlg {
 
-Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& shards) {
+Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& shards,
+                                              bool all_held) {
   TrainingSet set;
   for (const std::string& path : shards) {
     Expected<ShardReader> reader = ShardReader::Open(path);
@@ -29,6 +30,11 @@ Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& sh
     for (int k = 0; k < reader->num_scenes(); ++k) {
       Expected<std::vector<int>> chosen = reader->SceneGrasps(k);
       if (!chosen) return chosen.error();
+      if (all_held) {
+        chosen->clear();
+        for (int g = 0; g < grasps->count(); ++g)
+          if (grasps->success[g] == 1 && grasps->scene[g] == k) chosen->push_back(g);
+      }
       if (chosen->empty()) continue;
       Expected<Scene> scene = reader->SceneAt(k);
       if (!scene) return scene.error();

@@ -39,7 +39,10 @@ struct TrainingSet {
 
   /// Reads every scene and view of the shards (a dataset folder's ListShards). Every shard must
   /// be for the same hand (joint names); a shard with no held grasps adds nothing.
-  static Expected<TrainingSet> FromShards(const std::vector<std::string>& shards);
+  /// With `all_held`, every held grasp made for a scene counts, also those whose hand reaches
+  /// below that scene's table (the table filter leaves few on small datasets; docs/model.md).
+  static Expected<TrainingSet> FromShards(const std::vector<std::string>& shards,
+                                          bool all_held = false);
   /// The samples of the objects whose indices are (`held_back` = true) or are not in `which`.
   TrainingSet Subset(const std::vector<int>& which, bool held_back) const;
   /// Every text the tokenizer should know: captions and training paraphrases.
