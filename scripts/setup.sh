@@ -25,6 +25,7 @@ packages=(
   libopenmpi-dev openmpi-bin  # generate's and train's scale-out (mpirun -np N dexvlg ...)
   libtorch-dev             # the DexVLG model (LibTorch 1.13, CPU)
   libopenblas0-openmp      # fast matrix products for LibTorch (the reference BLAS is ~10x slower)
+  libcpp-httplib-dev       # dexvlg serve (HTTP + JSON)
   python3-h5py             # the dataset's Python reader example, run by the tests
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )

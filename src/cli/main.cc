@@ -17,6 +17,7 @@
 #include "object/procedural.h"
 #include "parts/prepare.h"
 #include "render/render.h"
+#include "serve/server.h"
 
 namespace {
 
@@ -489,12 +490,35 @@ int main(int argc, char** argv) {
   AddObjectScale(eval, &eval_request.options.scale);
   eval->add_flag("!--no-pictures", eval_request.options.pictures, "Skip the per-object pictures");
 
+  dexvlg::ServeOptions serve_options;
+  auto* serve =
+      app.add_subcommand("serve",
+                         "Serve a model over HTTP + JSON: /health, /metadata, /predict, /validate "
+                         "(docs/serve.md); SIGTERM stops it");
+  serve->add_option("--model", serve_options.model, "Model folder or model.h5")->required();
+  serve->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_options.port, "Port (0: any free one, printed)")
+      ->capture_default_str();
+  serve->add_option("--threads", serve_options.threads, "Requests served at once")
+      ->capture_default_str();
+  serve->add_option("--max-body", serve_options.max_body, "Largest request body (bytes)")
+      ->capture_default_str();
+  serve->add_option("--max-points", serve_options.max_points, "Most points per cloud")
+      ->capture_default_str();
+  serve->add_option("--max-count", serve_options.max_count, "Most grasps per predict request")
+      ->capture_default_str();
+  serve->add_option("--hand", serve_options.hand, "Hand; default: the model's");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (*train) {
       if (dexvlg::Status s = dexvlg::cli::RunTrain(train_request, std::cout); !s)
         return Fail(s.error());
+      return 0;
+    }
+    if (*serve) {
+      if (dexvlg::Status s = dexvlg::Serve(serve_options, std::cout); !s) return Fail(s.error());
       return 0;
     }
     if (*eval) {

@@ -171,23 +171,6 @@ GraspMode InstructedMode(const std::string& instruction) {
   return GraspMode::kWrap;
 }
 
-// The hand a model is for: `hand` when given, else the one its config names; its joints must be
-// the model's.
-Expected<HandModel> ModelHand(const GraspModel& model, const std::string& hand,
-                              const std::string& model_path) {
-  const std::string path = !hand.empty()                       ? hand
-                           : model.config().hand == "built-in" ? std::string()
-                                                               : model.config().hand;
-  Expected<HandModel> h = ResolveHand(path);
-  if (!h) return h.error();
-  std::vector<std::string> joints;
-  for (const Joint& j : h->joints) joints.push_back(j.name);
-  if (joints != model.config().joint_names)
-    return Error{model_path + ": the model was trained for another hand than " +
-                 (path.empty() ? std::string("the built-in hand") : path)};
-  return h;
-}
-
 }  // namespace
 
 Status RunPredict(const PredictRequest& r, std::ostream& out) {
@@ -196,8 +179,8 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
   if (Status s = CheckOutputPath(r.out); !s) return s;
   Expected<GraspModel> model = GraspModel::Load(r.model);
   if (!model) return model.error();
-  Expected<HandModel> hand = ModelHand(*model, r.hand, r.model);
-  if (!hand) return hand.error();
+  Expected<HandModel> hand = ModelHand(*model, r.hand);
+  if (!hand) return Error{r.model + ": " + hand.error().message};
   Cloud cloud;
   LabeledMesh object;
   object.name = "cloud";
@@ -295,8 +278,8 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
 Status RunEval(const EvalRequest& r, std::ostream& out) {
   Expected<GraspModel> model = GraspModel::Load(r.model);
   if (!model) return model.error();
-  Expected<HandModel> hand = ModelHand(*model, r.hand, r.model);
-  if (!hand) return hand.error();
+  Expected<HandModel> hand = ModelHand(*model, r.hand);
+  if (!hand) return Error{r.model + ": " + hand.error().message};
   Expected<std::vector<std::string>> objects = ListObjects(r.objects);
   if (!objects) return objects.error();
   EvalOptions o = r.options;

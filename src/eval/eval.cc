@@ -142,7 +142,7 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
   if (!rest) return rest.error();
   const Appearance look = ObjectAppearance(source, *object, o.scale);
   const std::vector<std::string>& trained = model.training_objects();
-  const bool seen = std::find(trained.begin(), trained.end(), object->name) != trained.end();
+  const bool seen = std::find(trained.begin(), trained.end(), ObjectKey(source)) != trained.end();
   const std::string noun = ObjectNoun(object->name);
   SimWorker worker = sim->MakeWorker();
   std::vector<EvalRecord> records;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "hand/hand_loader.h"
 #include "model/checkpoint.h"
 #include "model/grasp_codec.h"
 #include "model/inputs.h"
@@ -135,4 +136,24 @@ Status CheckDevice(const std::string& device) {
   }
   return Error{"--device \"" + device + "\" (expected cpu or cuda)"};
 }
+}  // namespace dexvlg
+
+namespace dexvlg {
+Expected<HandModel> ModelHand(const GraspModel& model, const std::string& hand) {
+  const std::string path = !hand.empty() ? hand : model.config().hand;
+  Expected<HandModel> h =
+      path.empty() || path == "built-in" ? Expected<HandModel>(DefaultHand()) : LoadHand(path);
+  if (!h) return h.error();
+  std::vector<std::string> joints;
+  for (const Joint& j : h->joints) joints.push_back(j.name);
+  if (joints != model.config().joint_names)
+    return Error{"the model was trained for another hand than " +
+                 (path.empty() || path == "built-in" ? std::string("the built-in hand") : path) +
+                 " (its joints differ)"};
+  return h;
+}
+}  // namespace dexvlg
+
+namespace dexvlg {
+void SetModelThreads(int threads) { torch::set_num_threads(std::max(1, threads)); }
 }  // namespace dexvlg

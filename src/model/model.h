@@ -9,6 +9,7 @@
 
 #include "core/rotation.h"
 #include "core/status.h"
+#include "hand/hand_model.h"
 #include "model/config.h"
 #include "model/tokenizer.h"
 #include "model/training_set.h"
@@ -54,9 +55,16 @@ class GraspModel {
 /// The model file of a folder or file path.
 std::string ModelFilePath(const std::string& path);
 
+/// The hand a model is for: `hand` (a spec or MJCF) when given, else the one its config names
+/// (the built-in Shadow Hand for "built-in"); an error when its joints are not the model's.
+Expected<HandModel> ModelHand(const GraspModel& model, const std::string& hand = "");
+
 }  // namespace dexvlg
 
 namespace dexvlg {
+/// LibTorch's intra-op threads for every model in the process.
+void SetModelThreads(int threads);
+
 /// "cpu" works; "cuda" is refused with the reason (Debian's LibTorch is a CPU build).
 Status CheckDevice(const std::string& device);
 }  // namespace dexvlg

@@ -1,14 +1,24 @@
 #include "model/training_set.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
 #include "dataset/scene.h"
 #include "dataset/store.h"
 #include "model/instructions.h"
+#include "object/object_source.h"
 
 namespace dexvlg {
+
+std::string ObjectKey(const std::string& source) {
+  std::filesystem::path p(source);
+  while (!p.empty() && p.filename().empty()) p = p.parent_path();  // a trailing slash
+  if (source.find('/') == std::string::npos) return source;        // procedural or bare name
+  if (IsMeshFileName(p.filename().string()) && p.stem() == "textured") p = p.parent_path();
+  return p.filename().string();
+}
 
 Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& shards,
                                               bool all_held) {
@@ -24,7 +34,7 @@ Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& sh
     Expected<ShardGrasps> grasps = reader->Grasps();
     if (!grasps) return grasps.error();
     const int object = static_cast<int>(set.objects.size());
-    set.objects.push_back(info.object);
+    set.objects.push_back(ObjectKey(info.object_source.empty() ? info.object : info.object_source));
     const std::string noun = ObjectNoun(info.object);
     const int ps = grasps->pose_size;
     for (int k = 0; k < reader->num_scenes(); ++k) {

@@ -32,8 +32,13 @@ struct TrainingSample {
   int count() const { return pose_size > 0 ? static_cast<int>(grasp.size()) / pose_size : 0; }
 };
 
+/// What identifies an object across datasets, models and evaluations: a procedural spec as
+/// written ("mug:size=0.85"), else the file or folder name of the source ("ycb_025_mug" for
+/// .../ycb_025_mug/textured.obj or the folder).
+std::string ObjectKey(const std::string& source);
+
 struct TrainingSet {
-  std::vector<std::string> objects;  ///< object names, one per shard
+  std::vector<std::string> objects;  ///< ObjectKey of each shard's source
   std::vector<std::string> joint_names;
   std::vector<TrainingSample> samples;
 
