@@ -475,6 +475,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   eval->add_option("--retrieval", eval_request.options.retrieval,
                    "Training dataset for the nearest-neighbour retrieval baseline");
+  eval->add_flag("--retrieval-all-held", eval_request.options.retrieval_all_held,
+                 "Index every held grasp for retrieval, as `train --all-held` trains on");
   eval->add_flag("!--no-paraphrases", eval_request.options.paraphrases,
                  "Skip the held-out paraphrases");
   eval->add_flag("!--no-language-baseline", eval_request.options.no_language,

@@ -232,7 +232,8 @@ Expected<std::vector<EvalRecord>> Evaluate(const GraspModel& model, const HandMo
   if (o.pictures) fs::create_directories(fs::path(o.out) / "pictures", ec);
   std::unique_ptr<Retrieval> retrieval;
   if (!o.retrieval.empty()) {
-    Expected<TrainingSet> set = TrainingSet::FromShards(ListShards(o.retrieval));
+    Expected<TrainingSet> set =
+        TrainingSet::FromShards(ListShards(o.retrieval), o.retrieval_all_held);
     if (!set) return set.error();
     if (set->samples.empty()) return Error{o.retrieval + ": no training samples for retrieval"};
     retrieval = std::make_unique<Retrieval>(std::move(*set));

@@ -26,14 +26,15 @@ struct EvalOptions {
   int count = 8;                     ///< grasps per instruction
   unsigned seed = 0;
   std::vector<std::string> modes = {"wrap", "pinch"};
-  bool paraphrases = true;  ///< also a held-out paraphrase per part and mode
-  bool no_language = true;  ///< the baseline without the instruction
-  std::string retrieval;    ///< dataset folder for the retrieval baseline ("" = not run)
-  int steps = 0;            ///< Euler steps (0: the model's)
-  double guidance = -1;     ///< guidance (< 0: the model's)
-  SceneOptions scene;       ///< the camera
-  ObjectScale scale;        ///< every object scaled on loading
-  bool pictures = true;     ///< a picture per object
+  bool paraphrases = true;          ///< also a held-out paraphrase per part and mode
+  bool no_language = true;          ///< the baseline without the instruction
+  std::string retrieval;            ///< dataset folder for the retrieval baseline ("" = not run)
+  bool retrieval_all_held = false;  ///< index every held grasp, as `train --all-held` does
+  int steps = 0;                    ///< Euler steps (0: the model's)
+  double guidance = -1;             ///< guidance (< 0: the model's)
+  SceneOptions scene;               ///< the camera
+  ObjectScale scale;                ///< every object scaled on loading
+  bool pictures = true;             ///< a picture per object
   Status Validate() const;
 };
 
