@@ -26,6 +26,7 @@ packages=(
   libtorch-dev             # the DexVLG model (LibTorch 1.13, CPU)
   libopenblas0-openmp      # fast matrix products for LibTorch (the reference BLAS is ~10x slower)
   libcpp-httplib-dev       # dexvlg serve (HTTP + JSON)
+  pybind11-dev python3-dev python3-numpy  # `import dexvlg` for the system python3
   python3-h5py             # the dataset's Python reader example, run by the tests
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
 )
