@@ -41,6 +41,7 @@ void ForEachField(Config& c, F&& f) {
   f("sample_steps", c.sample_steps);
   f("guidance", c.guidance);
   f("sampler", c.sampler);
+  f("prediction", c.prediction);
   f("seed", c.seed);
 }
 
@@ -83,8 +84,10 @@ Status ModelConfig::Validate() const {
   if (err.tellp() == 0 && patch_size > points)
     err << "patch_size (" << patch_size << ") must not exceed points (" << points << ")";
   if (err.tellp() == 0 && guidance < 0) err << "guidance must be >= 0, got " << guidance;
-  if (err.tellp() == 0 && sampler != "flow" && sampler != "ddpm")
-    err << "sampler must be \"flow\" or \"ddpm\", got \"" << sampler << "\"";
+  if (err.tellp() == 0 && sampler != "flow")
+    err << "sampler must be \"flow\", got \"" << sampler << "\"";
+  if (err.tellp() == 0 && prediction != "data" && prediction != "velocity")
+    err << "prediction must be \"data\" or \"velocity\", got \"" << prediction << "\"";
   if (err.tellp() == 0 && !joint_names.empty() &&
       (static_cast<int>(joint_names.size()) != joints ||
        static_cast<int>(joint_lower.size()) != joints ||
@@ -134,6 +137,8 @@ Expected<ModelConfig> ModelConfig::FromJson(const std::string& text, const std::
     }
   }
   if (!problem.empty()) return Error{origin + ": model config: " + problem};
+  // files written before the key existed were trained with velocity prediction
+  if (!j.contains("prediction")) c.prediction = "velocity";
   if (Status s = c.Validate(); !s) return Error{origin + ": " + s.error().message};
   return c;
 }

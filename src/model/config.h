@@ -44,8 +44,12 @@ struct ModelConfig {
   double depth_noise = 0.001;   ///< m, 1 sigma, added to every coordinate
   // sampling
   int sample_steps = 10;         ///< Euler steps from noise to grasp
-  double guidance = 1.5;         ///< classifier-free guidance weight (1: none)
-  std::string sampler = "flow";  ///< "flow" (the paper) or "ddpm" (the ablation)
+  double guidance = 1.0;  ///< classifier-free guidance weight (1: none; > 1 overshoots poses)
+  std::string sampler = "flow";  ///< "flow" (the paper)
+  /// What the head outputs: "data" (the clean grasp x1; velocity (x1 - x_t) / (1 - t), loss
+  /// |x1_hat - x1|^2, the flow-matching loss weighted by (1 - t)^2) or "velocity" (the paper's
+  /// parameterisation; docs/model.md)
+  std::string prediction = "data";
   unsigned seed = 0;
 
   int GraspDim() const { return 3 + 6 + 3 * joints + 3; }

@@ -180,6 +180,13 @@ PrefixCache DexVlgNetImpl::EncodePrefix(const torch::Tensor& pts, const torch::T
 
 torch::Tensor DexVlgNetImpl::Velocity(const PrefixCache& cache, const torch::Tensor& x,
                                       const torch::Tensor& t) {
+  const torch::Tensor head = Head(cache, x, t);
+  if (config.prediction == "velocity") return head;
+  return (head - x) / (1 - t).clamp_min(1e-3).unsqueeze(-1);
+}
+
+torch::Tensor DexVlgNetImpl::Head(const PrefixCache& cache, const torch::Tensor& x,
+                                  const torch::Tensor& t) {
   const int W = config.width, half = W / 2;
   // sinusoidal time embedding (t in [0, 1] scaled to [0, 1000]) then an MLP
   torch::Tensor freqs =
@@ -224,8 +231,18 @@ torch::Tensor FlowLoss(DexVlgNetImpl& net, const PrefixCache& cache, const torch
                        const torch::Tensor& x0, const torch::Tensor& t) {
   const torch::Tensor tt = t.unsqueeze(-1);
   const torch::Tensor xt = (1 - tt) * x0 + tt * x1;
-  const torch::Tensor v = net.Velocity(cache, xt, t);
-  return (v - (x1 - x0)).pow(2).mean({1, 2});
+  const torch::Tensor head = net.Head(cache, xt, t);
+  const torch::Tensor error = net.config.prediction == "velocity" ? head - (x1 - x0) : head - x1;
+  // each part of the grasp vector (translation, rotation, joints, squeeze, pregrasp offset,
+  // pregrasp joints) weighs the same: a per-value mean lets the 66 joint values drown the 3 of
+  // the translation, which then stays centimetres off
+  const int64_t J = net.config.joints;
+  const std::vector<int64_t> sizes = {3, 6, J, J, 3, J};
+  std::vector<float> w;
+  for (int64_t n : sizes) w.insert(w.end(), n, 1.0f / (sizes.size() * n));
+  const torch::Tensor weights =
+      torch::from_blob(w.data(), {1, 1, static_cast<int64_t>(w.size())}, torch::kFloat).clone();
+  return (error.pow(2) * weights).sum(-1).mean(1);
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> NamedParameters(torch::nn::Module& net) {

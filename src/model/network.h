@@ -55,7 +55,10 @@ struct DexVlgNetImpl : torch::nn::Module {
   /// points B x N x 6, text B x L token ids, text_keep B x L (false for padding).
   PrefixCache EncodePrefix(const torch::Tensor& points, const torch::Tensor& text,
                            const torch::Tensor& text_keep);
-  /// The flow's velocity for grasp vectors x (B x G x D) at times t (B x G).
+  /// The head's raw output for grasp vectors x (B x G x D) at times t (B x G): the clean grasp
+  /// (config.prediction "data") or the velocity ("velocity").
+  torch::Tensor Head(const PrefixCache& cache, const torch::Tensor& x, const torch::Tensor& t);
+  /// The flow's velocity at x, t (t < 1).
   torch::Tensor Velocity(const PrefixCache& cache, const torch::Tensor& x, const torch::Tensor& t);
   ModelConfig config;
   PointEncoder points{nullptr};
@@ -80,8 +83,9 @@ torch::Tensor IntegrateEuler(
     const std::function<torch::Tensor(const torch::Tensor&, double)>& field, torch::Tensor x0,
     int steps);
 
-/// Flow-matching loss per sample (B): mean over grasps and values of |v(x_t, t) - (x1 - x0)|^2
-/// with x_t = (1 - t) x0 + t x1.
+/// Flow-matching loss per sample (B) at x_t = (1 - t) x0 + t x1, the mean over grasps and values
+/// of |v(x_t, t) - (x1 - x0)|^2, or with data prediction |x1_hat - x1|^2 (the same loss weighted
+/// by (1 - t)^2).
 torch::Tensor FlowLoss(DexVlgNetImpl& net, const PrefixCache& cache, const torch::Tensor& x1,
                        const torch::Tensor& x0, const torch::Tensor& t);
 

@@ -144,6 +144,9 @@ Expected<TrainSummary> Train(const ModelConfig& config_in, const TrainingSet& tr
   int interval_steps = 0;
   const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   int done_here = 0;
+  double best_validation = std::numeric_limits<double>::infinity();
+  for (const auto& row : state.curve)  // a resumed run keeps the best of its earlier part
+    if (std::isfinite(row[2])) best_validation = std::min(best_validation, row[2]);
   while (state.step < c.steps) {
     const int step = state.step;
     const Batch b = MakeBatch(train, c, tok, codec, step, begin, end, true, c.seed);
@@ -194,7 +197,19 @@ Expected<TrainSummary> Train(const ModelConfig& config_in, const TrainingSet& tr
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     summary.loss = interval_loss / interval_steps;
-    if (std::isfinite(val)) summary.validation = val;
+    if (std::isfinite(val)) {
+      summary.validation = val;
+      if (val < best_validation) {  // best.h5: the weights of the lowest validation loss so far
+        best_validation = val;
+        TrainState kept = state;
+        kept.m.clear();
+        kept.v.clear();
+        if (o.rank == 0)
+          if (Status s = SaveModelFile((fs::path(o.out) / "best.h5").string(), c, tok, *net, &kept);
+              !s)
+            return s.error();
+      }
+    }
     if (o.rank == 0 && (state.step % o.log_every == 0 || last)) {
       log << "step " << state.step << "/" << c.steps << "  loss " << std::fixed
           << std::setprecision(4) << summary.loss;
