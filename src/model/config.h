@@ -43,7 +43,7 @@ struct ModelConfig {
   double color_jitter = 0.08;   ///< colour noise (1 sigma, per channel, 0..1 scale)
   double depth_noise = 0.001;   ///< m, 1 sigma, added to every coordinate
   // sampling
-  int sample_steps = 10;         ///< Euler steps from noise to grasp
+  int sample_steps = 10;  ///< Euler steps from noise to grasp
   double guidance = 1.0;  ///< classifier-free guidance weight (1: none; > 1 overshoots poses)
   std::string sampler = "flow";  ///< "flow" (the paper)
   /// What the head outputs: "data" (the clean grasp x1; velocity (x1 - x_t) / (1 - t), loss

@@ -203,8 +203,8 @@ Vec3 MeanTarget(const TrainingSet& set, const std::string& part) {
 TEST(TrainTest, OverfitsOneSceneAndFollowsTheInstruction) {
   torch::set_num_threads(1);
   // one view: the cloud, its centroid and the grasps are all fixed
-  const std::string one_view = testing::WriteToyDataset(
-      (fs::temp_directory_path() / "dexvlg_toy_one_view").string(), 8, 1);
+  const std::string one_view =
+      testing::WriteToyDataset((fs::temp_directory_path() / "dexvlg_toy_one_view").string(), 8, 1);
   const TrainingSet set = TrainingSet::FromShards(ListShards(one_view)).value();
   ModelConfig c = testing::TinyConfig();
   c.steps = 800;
