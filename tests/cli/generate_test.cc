@@ -23,25 +23,15 @@
 #include <vector>
 
 #include "h5/h5.h"
+#include "shell.h"
 
 extern char** environ;
 
 namespace {
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code;
-  std::string output;
-};
-
-Outcome Shell(const std::string& cmd) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
+using dexvlg::testing::Outcome;
+using dexvlg::testing::Shell;
 
 // small and quick: three procedural objects, pinch only, few grasps, small images
 const char* const kObjects = "box,mug,bottle";

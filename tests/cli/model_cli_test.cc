@@ -14,25 +14,15 @@
 
 #include "h5/h5.h"
 #include "model/toy_data.h"
+#include "shell.h"
 
 namespace dexvlg {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code;
-  std::string output;
-};
-
-Outcome Shell(const std::string& cmd) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
+using testing::Outcome;
+using testing::Shell;
 
 const std::string kBin = DEXVLG_BINARY;
 
