@@ -162,7 +162,7 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
         for (const std::string& mode_name : o.modes) {
           const int mode = mode_name == "pinch" ? 1 : 0;
           EvalRecord base;
-          base.object = object->name;
+          base.object = ObjectKey(source);  // procedural instances stay apart
           base.family = noun;
           base.part = part_name;
           base.mode = mode_name;

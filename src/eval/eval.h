@@ -40,7 +40,8 @@ struct EvalOptions {
 
 /// K grasps of one method for one instruction on one view: the unit the report counts.
 struct EvalRecord {
-  std::string object, family, part, mode, method, phrasing, instruction;
+  std::string object;  ///< ObjectKey of the source: "ycb_025_mug", "mug:size=1.05"
+  std::string family, part, mode, method, phrasing, instruction;
   bool seen = false;  ///< the object was in the model's training set
   int scene = 0, view = 0;
   int count = 0, held = 0, on_part = 0, held_on_part = 0, below_table = 0;
