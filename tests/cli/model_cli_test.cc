@@ -33,7 +33,7 @@ struct Fixture {
 const Fixture& Toy() {
   static const Fixture f = [] {
     Fixture x;
-    x.root = (fs::temp_directory_path() / "dexvlg_model_cli").string();
+    x.root = testing::ProcessTemp("dexvlg_model_cli");
     x.data = testing::WriteToyDataset(x.root + "/data", 6);
     x.config = x.root + "/tiny.json";
     ModelConfig c = testing::TinyConfig();

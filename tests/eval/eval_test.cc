@@ -75,8 +75,7 @@ TEST(EvalTest, ReportCountsEveryGraspOnce) {
 }
 
 TEST(RetrievalTest, ReturnsTrainingGraspsOfTheInstructedPart) {
-  const std::string dir =
-      testing::WriteToyDataset((fs::temp_directory_path() / "dexvlg_retrieval").string(), 5);
+  const std::string dir = testing::WriteToyDataset(testing::ProcessTemp("dexvlg_retrieval"), 5);
   Expected<TrainingSet> set = TrainingSet::FromShards(ListShards(dir));
   ASSERT_TRUE(set.ok()) << set.error().message;
   const Retrieval retrieval(*set);

@@ -151,7 +151,7 @@ TEST(NetworkTest, GraspTokensDoNotSeeEachOther) {
 
 std::string ToyData() {
   static const std::string dir =
-      testing::WriteToyDataset((fs::temp_directory_path() / "dexvlg_toy_data").string(), 8);
+      testing::WriteToyDataset(testing::ProcessTemp("dexvlg_toy_data"), 8);
   return dir;
 }
 
@@ -204,14 +204,14 @@ TEST(TrainTest, OverfitsOneSceneAndFollowsTheInstruction) {
   torch::set_num_threads(1);
   // one view: the cloud, its centroid and the grasps are all fixed
   const std::string one_view =
-      testing::WriteToyDataset((fs::temp_directory_path() / "dexvlg_toy_one_view").string(), 8, 1);
+      testing::WriteToyDataset(testing::ProcessTemp("dexvlg_toy_one_view"), 8, 1);
   const TrainingSet set = TrainingSet::FromShards(ListShards(one_view)).value();
   ModelConfig c = testing::TinyConfig();
   c.steps = 800;
   c.text_dropout = 0.1;
   c.rotate_augment = 0;  // one scene, seen as it is
   TrainOptions o;
-  o.out = (fs::temp_directory_path() / "dexvlg_toy_overfit").string();
+  o.out = testing::ProcessTemp("dexvlg_toy_overfit");
   fs::remove_all(o.out);
   fs::create_directories(o.out);
   o.checkpoint_every = 1000;
@@ -251,9 +251,9 @@ TEST(TrainTest, PausedRunResumesToTheSameWeights) {
   c.steps = 12;
   std::ostringstream log;
   TrainOptions a;
-  a.out = (fs::temp_directory_path() / "dexvlg_resume_a").string();
+  a.out = testing::ProcessTemp("dexvlg_resume_a");
   TrainOptions b = a;
-  b.out = (fs::temp_directory_path() / "dexvlg_resume_b").string();
+  b.out = testing::ProcessTemp("dexvlg_resume_b");
   for (const auto* o : {&a, &b}) {
     fs::remove_all(o->out);
     fs::create_directories(o->out);
@@ -293,7 +293,7 @@ TEST(ModelFileTest, RoundTripGivesIdenticalPredictionsAndBadFilesAreRefused) {
   ModelConfig c = testing::TinyConfig();
   c.steps = 3;
   TrainOptions o;
-  o.out = (fs::temp_directory_path() / "dexvlg_model_file").string();
+  o.out = testing::ProcessTemp("dexvlg_model_file");
   fs::remove_all(o.out);
   fs::create_directories(o.out);
   std::ostringstream log;

@@ -3,6 +3,8 @@
 // part, written as a real shard so the tests read it through the store's ShardReader.
 #pragma once
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <random>
 #include <string>
@@ -16,6 +18,13 @@
 #include "object/procedural.h"
 
 namespace dexvlg::testing {
+
+/// A temporary path of this process alone: ctest runs every test as its own process, side by
+/// side, and two of them must never share (or delete) each other's files.
+inline std::string ProcessTemp(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid())))
+      .string();
+}
 
 /// Writes `dir`/shards/toy_mug.h5 (`views` views of one scene, `per_part` wrap grasps per part)
 /// and returns `dir`.

@@ -136,7 +136,7 @@ TEST(ServeTest, Base64DecodesAndRefusesJunk) {
 }
 
 TEST(ServeTest, AnswersPredictsValidatesSurvivesFuzzAndStops) {
-  const std::string root = (fs::temp_directory_path() / "dexvlg_serve_test").string();
+  const std::string root = testing::ProcessTemp("dexvlg_serve_test");
   Server s;
   Start(s, root);
   ASSERT_GT(s.port, 0) << "the server did not start";
