@@ -28,11 +28,7 @@ namespace {
 
 ModelConfig DefaultConfigForHand() {
   ModelConfig c;
-  for (const Joint& j : DefaultHand().joints) {
-    c.joint_names.push_back(j.name);
-    c.joint_lower.push_back(j.lower);
-    c.joint_upper.push_back(j.upper);
-  }
+  SetHand(c, DefaultHand(), "built-in");
   return c;
 }
 

@@ -1,5 +1,5 @@
 #include "cli/dataset_commands.h"
-#include "cli/mpi_launch.h"
+#include "cli/mpi_session.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -12,10 +12,6 @@
 
 #include "cli/progress.h"
 #include "dataset/store.h"
-
-#ifdef DEXVLG_WITH_MPI
-#include <mpi.h>
-#endif
 
 namespace dexvlg::cli {
 namespace fs = std::filesystem;
@@ -48,31 +44,23 @@ const char* ScaleOut() {
 #endif
 }
 
+Status ScaleImage(double scale, SceneOptions& scene) {
+  if (!(scale > 0 && scale <= 1))
+    return Error{"--image-scale " + std::to_string(scale) + ": expected (0, 1]"};
+  scene.width = std::max(16, static_cast<int>(std::lround(scene.width * scale)));
+  scene.height = std::max(9, static_cast<int>(std::lround(scene.height * scale)));
+  return Status::Ok();
+}
+
 Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
   auto objects = ListObjects(request.objects);
   if (!objects) return objects.error();
   GenerateOptions o = request.options;
   o.objects = *objects;
-  if (request.image_scale <= 0 || request.image_scale > 1) {
-    return Error{"--image-scale " + std::to_string(request.image_scale) + ": expected (0, 1]"};
-  }
-  o.scene.width = std::max(16, static_cast<int>(std::lround(o.scene.width * request.image_scale)));
-  o.scene.height = std::max(9, static_cast<int>(std::lround(o.scene.height * request.image_scale)));
+  if (Status s = ScaleImage(request.image_scale, o.scene); !s) return s.error();
   if (Status s = o.Validate(); !s) return s.error();  // before any work
-  int rank = 0, ranks = 1;
-#ifdef DEXVLG_WITH_MPI
-  const bool mpi = UnderMpiLauncher();
-  if (mpi) {
-    MPI_Init(nullptr, nullptr);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  }
-#else
-  if (UnderMpiLauncher()) {
-    std::cerr << "dexvlg: warning: started by an MPI launcher, but this build has no MPI "
-                 "(configure with -DDEXVLG_MPI=ON); every process would do all the work\n";
-  }
-#endif
+  const MpiSession mpi;
+  const int rank = mpi.rank(), ranks = mpi.world();
   const auto start = std::chrono::steady_clock::now();
   if (rank == 0) {
     out << "generating " << o.objects.size() << " objects into " << o.out << " ("
@@ -94,9 +82,7 @@ Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
   int failed = 0;
   for (const GenerateRow& r : rows) failed += r.status.rfind("failed", 0) == 0;
   Status index = Status::Ok();
-#ifdef DEXVLG_WITH_MPI
-  if (mpi) MPI_Barrier(MPI_COMM_WORLD);  // every rank's shards are finished
-#endif
+  mpi.Barrier();  // every rank's shards are finished
   if (rank == 0) index = WriteIndex(o.out);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -119,9 +105,6 @@ Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out) {
         << cores << " cores), " << std::setprecision(2) << held / std::max(work, 1e-9)
         << " valid grasps/s (scenes included)\n";
   }
-#ifdef DEXVLG_WITH_MPI
-  if (mpi) MPI_Finalize();
-#endif
   if (!index) return index.error();
   if (rank == 0) out << "index: " << (fs::path(o.out) / "index.json").string() << "\n";
   return failed;

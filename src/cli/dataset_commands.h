@@ -15,6 +15,10 @@ struct GenerateRequest {
   double image_scale = 1.0;  ///< scales the camera resolution (1 = 1280 x 720)
 };
 
+/// Scales the camera resolution of `scene` by `scale` (`--image-scale`, in (0, 1]; 1 is
+/// 1280 x 720), at least 16 x 9; an error naming the option otherwise.
+Status ScaleImage(double scale, SceneOptions& scene);
+
 /// Runs generation for this process' share (MPI rank/size, or 0/1), prints a summary table and,
 /// on rank 0 after every rank finished, writes index.json. Returns the number of failed objects.
 Expected<int> RunGenerate(const GenerateRequest& request, std::ostream& out);

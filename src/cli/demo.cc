@@ -58,9 +58,7 @@ void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out)
   const Scene scene =
       MakeScene(*mug, mug->mesh, std::vector<Vec3>(mug->mesh.faces.size(), PlainColor("mug")),
                 rest->front(), so, 5, true);
-  Cloud cloud;
-  cloud.xyz = scene.views[0].points;
-  cloud.rgb = scene.views[0].colors;
+  const Cloud cloud = ViewCloud(scene.views[0]);
   out << "  model: " << model->parameters() << " parameters; scene: " << spec << ", "
       << cloud.size() << " points from one 640 x 360 view\n";
   SimWorker worker = sim->MakeWorker();

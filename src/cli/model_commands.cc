@@ -10,22 +10,20 @@
 #include <random>
 #include <sstream>
 
+#include "cli/dataset_commands.h"
 #include "cli/hand_commands.h"
-#include "cli/mpi_launch.h"
+#include "cli/mpi_session.h"
 #include "core/atomic_file.h"
 #include "dataset/generate.h"
 #include "dataset/scene.h"
 #include "dataset/store.h"
 #include "model/cloud_io.h"
+#include "model/evaluate.h"
 #include "model/model.h"
 #include "model/train.h"
 #include "model/training_set.h"
 #include "synth/contact_sheet.h"
 #include "synth/grasp_file.h"
-
-#ifdef DEXVLG_WITH_MPI
-#include <mpi.h>
-#endif
 
 namespace dexvlg::cli {
 
@@ -40,41 +38,6 @@ Expected<std::string> ReadText(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-/// MPI for the life of a training run, when started by a launcher.
-struct MpiSession {
-  int rank = 0, world = 1;
-  bool active = false;
-  MpiSession() {
-#ifdef DEXVLG_WITH_MPI
-    if (UnderMpiLauncher()) {
-      MPI_Init(nullptr, nullptr);
-      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-      MPI_Comm_size(MPI_COMM_WORLD, &world);
-      active = true;
-    }
-#else
-    if (UnderMpiLauncher())
-      std::cerr << "dexvlg: warning: started by an MPI launcher, but this build has no MPI; "
-                   "every process trains alone\n";
-#endif
-  }
-  ~MpiSession() {
-#ifdef DEXVLG_WITH_MPI
-    if (active) MPI_Finalize();
-#endif
-  }
-  std::function<void(std::vector<float>&)> AllSum() const {
-#ifdef DEXVLG_WITH_MPI
-    if (active)
-      return [](std::vector<float>& v) {
-        MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_FLOAT, MPI_SUM,
-                      MPI_COMM_WORLD);
-      };
-#endif
-    return {};
-  }
-};
 
 }  // namespace
 
@@ -92,16 +55,7 @@ Status RunTrain(const TrainRequest& r, std::ostream& out) {
   if (r.batch > 0) config.batch = r.batch;
   Expected<HandModel> hand = ResolveHand(r.hand);
   if (!hand) return hand.error();
-  config.joints = static_cast<int>(hand->joints.size());
-  config.joint_names.clear();
-  config.joint_lower.clear();
-  config.joint_upper.clear();
-  for (const Joint& j : hand->joints) {
-    config.joint_names.push_back(j.name);
-    config.joint_lower.push_back(j.lower);
-    config.joint_upper.push_back(j.upper);
-  }
-  config.hand = r.hand.empty() ? "built-in" : r.hand;
+  SetHand(config, *hand, r.hand.empty() ? "built-in" : r.hand);
   if (Status s = config.Validate(); !s) return s;
   const std::vector<std::string> shards = ListShards(r.data);
   if (shards.empty())
@@ -122,7 +76,7 @@ Status RunTrain(const TrainRequest& r, std::ostream& out) {
   const std::vector<int> back(order.begin(), order.begin() + held);
   const TrainingSet train = all->Subset(back, false), val = all->Subset(back, true);
   MpiSession mpi;
-  if (mpi.rank == 0) {
+  if (mpi.rank() == 0) {
     out << "data: " << shards.size() << " shards, " << all->samples.size() << " samples";
     if (held > 0) {
       out << "; held back for validation:";
@@ -134,12 +88,12 @@ Status RunTrain(const TrainRequest& r, std::ostream& out) {
   o.out = r.out;
   o.threads = r.threads;
   o.checkpoint_every = std::max(1, r.checkpoint_every);
-  o.rank = mpi.rank;
-  o.world = mpi.world;
+  o.rank = mpi.rank();
+  o.world = mpi.world();
   o.all_sum = mpi.AllSum();
   Expected<TrainSummary> s = Train(config, train, val, o, out);
   if (!s) return s.error();
-  if (mpi.rank == 0) {
+  if (mpi.rank() == 0) {
     out << "trained " << s->steps << " steps (" << s->parameters << " parameters) in " << s->seconds
         << " s, " << s->samples_per_second << " samples/s; loss " << s->loss;
     if (std::isfinite(s->validation)) out << ", validation " << s->validation;
@@ -216,9 +170,7 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
     if (v < 0 || v >= static_cast<int>(scene->views.size()))
       return Error{shard + ": view " + std::to_string(v) + " (scene " + std::to_string(k) +
                    " has " + std::to_string(scene->views.size()) + ")"};
-    cloud.xyz = scene->views[v].points;
-    cloud.rgb = scene->views[v].colors;
-    cloud.labels = scene->views[v].labels;
+    cloud = ViewCloud(scene->views[v]);
     Expected<LabeledMesh> mesh = reader->Object();
     if (!mesh) return mesh.error();
     object = std::move(*mesh);
@@ -240,15 +192,12 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
   SynthResult result;
   result.contacts = ModeContacts(*hand, so.mode);
   result.target_label = label;
-  Placement inverse;
-  inverse.R = placement.R.transpose();
-  inverse.t = -(placement.R.transpose() * placement.t);
   const int ps = pred->pose_size;
   for (int g = 0; g < pred->count; ++g) {
     Grasp grasp;
     auto row = [&](const std::vector<double>& rows) {
       std::vector<double> r0(rows.begin() + g * ps, rows.begin() + (g + 1) * ps);
-      return in_object_frame ? PlacePose(r0, inverse) : r0;
+      return in_object_frame ? ToObjectFrame(r0, placement) : r0;
     };
     grasp.pregrasp = row(pred->pregrasp);
     grasp.grasp = row(pred->grasp);
@@ -284,10 +233,7 @@ Status RunEval(const EvalRequest& r, std::ostream& out) {
   if (!objects) return objects.error();
   EvalOptions o = r.options;
   o.objects = *objects;
-  if (!(r.image_scale > 0 && r.image_scale <= 1))
-    return Error{"--image-scale " + std::to_string(r.image_scale) + ": expected (0, 1]"};
-  o.scene.width = std::max(16, static_cast<int>(std::lround(o.scene.width * r.image_scale)));
-  o.scene.height = std::max(9, static_cast<int>(std::lround(o.scene.height * r.image_scale)));
+  if (Status s = ScaleImage(r.image_scale, o.scene); !s) return s;
   if (Status s = o.Validate(); !s) return s;
   out << "evaluating " << o.objects.size() << " objects: " << o.scenes << " scene(s) x " << o.views
       << " view(s), " << o.count << " grasps per instruction, into " << o.out << "\n";

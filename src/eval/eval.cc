@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "dataset/generate.h"
 #include "dataset/store.h"
 #include "model/evaluate.h"
 #include "model/instructions.h"
@@ -100,16 +101,9 @@ EvalRecord FromJson(const json& j) {
   return r;
 }
 
+// The result file's name: the stable name `generate` gives the object's shard.
 std::string ResultName(const std::string& source) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : source) h = (h ^ c) * 16777619u;
-  std::string stem = fs::path(source).filename().string();
-  if (stem == "textured.obj" || stem.empty()) stem = fs::path(source).parent_path().filename();
-  for (char& c : stem)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
-  std::ostringstream s;
-  s << stem << "-" << std::hex << std::setw(8) << std::setfill('0') << h;
-  return s.str();
+  return fs::path(ShardName(source)).stem().string();
 }
 
 EvalRecord Summarise(const JudgedInstruction& j, EvalRecord r) {
@@ -154,9 +148,7 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
                                   o.seed * 131u + static_cast<unsigned>(k), k == 0 && o.pictures);
     if (k == 0 && o.pictures) views.push_back(ScenePicture(scene, 1));
     for (size_t v = 0; v < scene.views.size(); ++v) {
-      Cloud cloud;
-      cloud.xyz = scene.views[v].points;
-      cloud.rgb = scene.views[v].colors;
+      const Cloud cloud = ViewCloud(scene.views[v]);
       for (int part = 0; part < static_cast<int>(object->part_names.size()); ++part) {
         const std::string& part_name = object->part_names[part];
         for (const std::string& mode_name : o.modes) {

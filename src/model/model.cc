@@ -139,6 +139,19 @@ Status CheckDevice(const std::string& device) {
 }  // namespace dexvlg
 
 namespace dexvlg {
+void SetHand(ModelConfig& config, const HandModel& hand, const std::string& source) {
+  config.joints = static_cast<int>(hand.joints.size());
+  config.joint_names.clear();
+  config.joint_lower.clear();
+  config.joint_upper.clear();
+  for (const Joint& j : hand.joints) {
+    config.joint_names.push_back(j.name);
+    config.joint_lower.push_back(j.lower);
+    config.joint_upper.push_back(j.upper);
+  }
+  config.hand = source;
+}
+
 Expected<HandModel> ModelHand(const GraspModel& model, const std::string& hand) {
   const std::string path = !hand.empty() ? hand : model.config().hand;
   Expected<HandModel> h =

@@ -55,6 +55,10 @@ class GraspModel {
 /// The model file of a folder or file path.
 std::string ModelFilePath(const std::string& path);
 
+/// Sets the config's hand: its joint count, names and limits, and `source` ("built-in" for the
+/// built-in Shadow Hand, else the spec or MJCF path a model file records).
+void SetHand(ModelConfig& config, const HandModel& hand, const std::string& source);
+
 /// The hand a model is for: `hand` (a spec or MJCF) when given, else the one its config names
 /// (the built-in Shadow Hand for "built-in"); an error when its joints are not the model's.
 Expected<HandModel> ModelHand(const GraspModel& model, const std::string& hand = "");

@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <limits>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include "core/atomic_file.h"
@@ -108,12 +109,10 @@ Expected<TrainSummary> Train(const ModelConfig& config_in, const TrainingSet& tr
     net = DexVlgNet(c, tok.size());
   }
   const auto params = NamedParameters(*net);
-  state.objects.clear();  // the objects with training samples (held-back ones have none here)
-  for (size_t i = 0; i < train.objects.size(); ++i) {
-    bool used = false;
-    for (const TrainingSample& s : train.samples) used = used || s.object == static_cast<int>(i);
-    if (used) state.objects.push_back(train.objects[i]);
-  }
+  std::set<int> used;  // the objects with training samples (held-back ones have none here)
+  for (const TrainingSample& s : train.samples) used.insert(s.object);
+  state.objects.clear();
+  for (int i : used) state.objects.push_back(train.objects[i]);
   if (state.m.empty()) {
     for (const auto& p : params) {
       state.m.push_back(torch::zeros_like(p.second));

@@ -12,6 +12,14 @@
 
 namespace dexvlg {
 
+Cloud ViewCloud(const SceneView& view) {
+  Cloud cloud;
+  cloud.xyz = view.points;
+  cloud.rgb = view.colors;
+  cloud.labels = view.labels;
+  return cloud;
+}
+
 std::string ObjectKey(const std::string& source) {
   std::filesystem::path p(source);
   while (!p.empty() && p.filename().empty()) p = p.parent_path();  // a trailing slash
@@ -38,13 +46,15 @@ Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& sh
     const std::string noun = ObjectNoun(info.object);
     const int ps = grasps->pose_size;
     for (int k = 0; k < reader->num_scenes(); ++k) {
-      Expected<std::vector<int>> chosen = reader->SceneGrasps(k);
-      if (!chosen) return chosen.error();
-      if (all_held) {
-        chosen->clear();
+      // the scene's grasps clear of its table, or with all_held every held one made for it
+      Expected<std::vector<int>> chosen = std::vector<int>();
+      if (!all_held) {
+        chosen = reader->SceneGrasps(k);
+      } else {
         for (int g = 0; g < grasps->count(); ++g)
           if (grasps->success[g] == 1 && grasps->scene[g] == k) chosen->push_back(g);
       }
+      if (!chosen) return chosen.error();
       if (chosen->empty()) continue;
       Expected<Scene> scene = reader->SceneAt(k);
       if (!scene) return scene.error();
@@ -52,10 +62,7 @@ Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& sh
       std::map<std::pair<int, int>, std::vector<int>> groups;
       for (int g : *chosen) groups[{grasps->part[g], grasps->mode[g]}].push_back(g);
       for (const SceneView& view : scene->views) {
-        auto cloud = std::make_shared<Cloud>();
-        cloud->xyz = view.points;
-        cloud->rgb = view.colors;
-        cloud->labels = view.labels;
+        auto cloud = std::make_shared<const Cloud>(ViewCloud(view));
         if (cloud->size() == 0) continue;
         for (const auto& [key, members] : groups) {
           TrainingSample s;

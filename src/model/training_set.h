@@ -19,6 +19,11 @@ struct Cloud {
   int size() const { return static_cast<int>(xyz.size() / 3); }
 };
 
+struct SceneView;
+
+/// A scene view's cloud: its points, colours and part labels.
+Cloud ViewCloud(const SceneView& view);
+
 /// A view and the held grasps of one part and mode in it.
 struct TrainingSample {
   std::shared_ptr<const Cloud> cloud;

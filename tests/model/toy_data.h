@@ -15,6 +15,7 @@
 #include "hand/hand_loader.h"
 #include "hand/kinematics.h"
 #include "model/config.h"
+#include "model/model.h"
 #include "object/procedural.h"
 
 namespace dexvlg::testing {
@@ -116,11 +117,7 @@ inline ModelConfig TinyConfig() {
   c.steps = 60;
   c.warmup = 10;
   c.lr = 2e-3;
-  for (const Joint& j : DefaultHand().joints) {
-    c.joint_names.push_back(j.name);
-    c.joint_lower.push_back(j.lower);
-    c.joint_upper.push_back(j.upper);
-  }
+  SetHand(c, DefaultHand(), "built-in");
   return c;
 }
 
