@@ -29,6 +29,8 @@ packages=(
   pybind11-dev python3-dev python3-numpy  # `import dexvlg` for the system python3
   python3-h5py             # the dataset's Python reader example, run by the tests
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
+  npm                      # three.js for the web viewer (web/package.json)
+  chromium-headless-shell  # the viewer's test loads the page in a real headless browser
 )
 
 if [[ "${DEXVLG_SKIP_APT:-0}" != "1" ]]; then
@@ -43,6 +45,14 @@ if [[ "${DEXVLG_SKIP_APT:-0}" != "1" ]]; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+fi
+
+# three.js for `dexvlg view` (the version pinned in web/package-lock.json); skipped when present
+if [[ ! -f web/node_modules/three/package.json ]] ||
+   ! grep -q "\"version\": \"$(sed -n 's/.*"three": "\(.*\)".*/\1/p' web/package.json)\"" \
+     web/node_modules/three/package.json; then
+  echo "[setup] npm ci (three.js for the web viewer)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 build_type=${DEXVLG_BUILD_TYPE:-Release}

@@ -12,6 +12,7 @@
 #include "cli/object_commands.h"
 #include "cli/synth_commands.h"
 #include "cli/validate_commands.h"
+#include "cli/view_commands.h"
 #include "core/atomic_file.h"
 #include "hand/hand_loader.h"
 #include "object/procedural.h"
@@ -511,6 +512,30 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--hand", serve_options.hand, "Hand; default: the model's");
 
+  dexvlg::cli::ViewRequest view_request;
+  auto* view = app.add_subcommand(
+      "view",
+      "Write a web page (three.js, opens from disk) showing grasps on their object, with part "
+      "colours, the scene's cloud, a pregrasp/grasp/squeeze slider, captions and simulation "
+      "results (docs/view.md)");
+  view->add_option("input", view_request.input,
+                   "A grasp file (.h5), a dataset folder or an eval report folder")
+      ->required();
+  view->add_option("--out", view_request.out, "The page to write (.html)")->required();
+  view->add_option("--hand", view_request.hand, "Hand; default: the grasp file's, else built-in");
+  view->add_option("--object", view_request.options.object,
+                   "Grasp files: the object, if its recorded source moved");
+  view->add_option("--max-grasps", view_request.options.max_grasps, "Most grasps per item")
+      ->capture_default_str();
+  view->add_option("--max-items", view_request.options.max_items, "Most items (pages)")
+      ->capture_default_str();
+  view->add_option("--steps", view_request.options.steps,
+                   "Hand frames from pregrasp to grasp and from grasp to squeeze")
+      ->capture_default_str();
+  view->add_option("--three", view_request.options.three_dir,
+                   "The npm 'three' package folder (default: $DEXVLG_THREE_DIR, else the "
+                   "project's web/node_modules/three)");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -521,6 +546,11 @@ int main(int argc, char** argv) {
     }
     if (*serve) {
       if (dexvlg::Status s = dexvlg::Serve(serve_options, std::cout); !s) return Fail(s.error());
+      return 0;
+    }
+    if (*view) {
+      if (dexvlg::Status s = dexvlg::cli::RunView(view_request, std::cout); !s)
+        return Fail(s.error());
       return 0;
     }
     if (*eval) {

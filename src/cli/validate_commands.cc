@@ -38,16 +38,8 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
   auto hand = ResolveHand(hand_source);
   if (!hand) return hand.error();
   // the file's joint order onto the hand's
-  std::vector<int> column(hand->nq());
-  for (int j = 0; j < hand->nq(); ++j) {
-    const auto it =
-        std::find(set->joint_names.begin(), set->joint_names.end(), hand->joints[j].name);
-    if (it == set->joint_names.end()) {
-      return Error{request.grasps + ": the hand's joint \"" + hand->joints[j].name +
-                   "\" is not among the file's joint_names"};
-    }
-    column[j] = static_cast<int>(it - set->joint_names.begin());
-  }
+  set = InHandOrder(*set, *hand, request.grasps);
+  if (!set) return set.error();
   const std::string source = request.object.empty() ? set->object_source : request.object;
   if (source.empty()) {
     return Error{request.grasps + ": the file does not record its object; pass --object"};
@@ -66,11 +58,8 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
 
   const int n = set->count, ps = hand->pose_size();
   auto row = [&](const std::vector<double>& poses, int i) {
-    std::vector<double> out(ps);
-    const double* r = &poses[static_cast<size_t>(i) * set->pose_size];
-    std::copy(r, r + 7, out.begin());
-    for (int j = 0; j < hand->nq(); ++j) out[7 + j] = r[7 + column[j]];
-    return out;
+    return std::vector<double>(poses.begin() + static_cast<size_t>(i) * ps,
+                               poses.begin() + static_cast<size_t>(i + 1) * ps);
   };
   const std::string params_text = SimParamsText(request.params);
   // checkpoint: finished grasps go to a sidecar file, a line per grasp, so that a killed run

@@ -122,11 +122,58 @@ EvalRecord Summarise(const JudgedInstruction& j, EvalRecord r) {
   return r;
 }
 
+/// What the viewer shows of one judged instruction (`dexvlg view REPORT_DIR`, docs/view.md):
+/// its grasps (object frame) and outcomes.
+json ViewRun(const std::string& method, const std::string& instruction,
+             const std::vector<JudgedGrasp>& grasps) {
+  json gs = json::array();
+  for (const JudgedGrasp& g : grasps)
+    gs.push_back({{"pregrasp", g.pregrasp},
+                  {"grasp", g.grasp},
+                  {"squeeze", g.squeeze},
+                  {"held", g.held},
+                  {"on_part", g.on_part},
+                  {"reason", g.outcome.reason}});
+  return {{"method", method}, {"instruction", instruction}, {"grasps", gs}};
+}
+
+/// The first scene's first view for the viewer: the placement and the cloud (at most 4000
+/// points, evenly spread).
+json ViewScene(const Placement& place, const Cloud& cloud, const ObjectScale& scale) {
+  std::vector<double> R;
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b) R.push_back(place.R(a, b));
+  std::vector<float> points;
+  std::vector<int> colors;
+  const int n = cloud.size(), keep = std::min(n, 4000);
+  for (int i = 0; i < keep; ++i) {
+    const int k = static_cast<int>(static_cast<long long>(i) * n / keep);
+    for (int a = 0; a < 3; ++a) {
+      points.push_back(std::round(cloud.xyz[3 * k + a] * 1e4f) / 1e4f);
+      if (!cloud.rgb.empty()) colors.push_back(cloud.rgb[3 * k + a]);
+    }
+  }
+  return {{"R", R},
+          {"t", {place.t.x(), place.t.y(), place.t.z()}},
+          {"scale", scale.scale},
+          {"min_size", scale.min_size},
+          {"max_size", scale.max_size},
+          {"points", points},
+          {"colors", colors},
+          {"instructions", json::array()}};
+}
+
+/// One object's records, and what the viewer shows of it.
+struct ObjectResult {
+  std::vector<EvalRecord> records;
+  json view;
+};
+
 /// One object: every scene, view, part, mode and method.
-Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const HandModel& hand,
-                                                 const EvalOptions& o, const std::string& source,
-                                                 const Retrieval* retrieval,
-                                                 const std::string& picture, std::ostream& log) {
+Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& hand,
+                                      const EvalOptions& o, const std::string& source,
+                                      const Retrieval* retrieval, const std::string& picture,
+                                      std::ostream& log) {
   Expected<LabeledMesh> object = LoadClosedObject(source, o.scale);
   if (!object) return object.error();
   const std::vector<TriMesh> pieces = ShellPieces(object->mesh);
@@ -140,6 +187,7 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
   const std::string noun = ObjectNoun(object->name);
   SimWorker worker = sim->MakeWorker();
   std::vector<EvalRecord> records;
+  json view;
   std::vector<Image> views;
   for (size_t k = 0; k < rest->size(); ++k) {
     SceneOptions so = o.scene;
@@ -149,6 +197,8 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
     if (k == 0 && o.pictures) views.push_back(ScenePicture(scene, 1));
     for (size_t v = 0; v < scene.views.size(); ++v) {
       const Cloud cloud = ViewCloud(scene.views[v]);
+      const bool shown = k == 0 && v == 0;  // the viewer's scene
+      if (shown) view = ViewScene((*rest)[k], cloud, o.scale);
       for (int part = 0; part < static_cast<int>(object->part_names.size()); ++part) {
         const std::string& part_name = object->part_names[part];
         for (const std::string& mode_name : o.modes) {
@@ -189,6 +239,10 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
             r.phrasing = run.phrasing;
             r.instruction = run.instruction;
             records.push_back(Summarise(*judged, r));
+            if (shown)
+              view["instructions"].push_back(
+                  ViewRun(run.method + (run.phrasing == "paraphrase" ? " (paraphrase)" : ""),
+                          run.instruction, judged->grasps));
             if (k == 0 && v == 0 && run.phrasing == "template" && o.pictures)
               for (int i = 0; i < judged->Count() && i < 3; ++i)
                 views.push_back(GraspView(hand, *object, part, judged->grasps[i].grasp, 200, 170));
@@ -200,7 +254,10 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
               r.method = "retrieval";
               r.phrasing = "template";
               r.instruction = TemplateInstruction(part_name, noun, mode);
-              records.push_back(Summarise(JudgeGrasps(hand, *sim, worker, p, (*rest)[k], part), r));
+              const JudgedInstruction judged = JudgeGrasps(hand, *sim, worker, p, (*rest)[k], part);
+              records.push_back(Summarise(judged, r));
+              if (shown)
+                view["instructions"].push_back(ViewRun("retrieval", r.instruction, judged.grasps));
             }
           }
         }
@@ -210,7 +267,7 @@ Expected<std::vector<EvalRecord>> EvaluateObject(const GraspModel& model, const 
   if (o.pictures && !views.empty()) {
     if (Status s = WritePng(Tile(views, 4), picture); !s) log << "  " << s.error().message << "\n";
   }
-  return records;
+  return ObjectResult{std::move(records), std::move(view)};
 }
 
 }  // namespace
@@ -248,16 +305,17 @@ Expected<std::vector<EvalRecord>> Evaluate(const GraspModel& model, const HandMo
       }
     } else {
       const auto start = std::chrono::steady_clock::now();
-      Expected<std::vector<EvalRecord>> r =
+      Expected<ObjectResult> r =
           EvaluateObject(model, hand, o, source, retrieval.get(),
                          (fs::path(o.out) / "pictures" / (name + ".png")).string(), log);
       if (!r) {
         log << "  " << source << ": failed: " << r.error().message << "\n";
         continue;
       }
-      records = std::move(*r);
+      records = std::move(r->records);
       json j;
       j["source"] = source;
+      j["view"] = std::move(r->view);
       j["records"] = json::array();
       for (const EvalRecord& rec : records) j["records"].push_back(ToJson(rec));
       if (Status s = WriteTextAtomically(file.string(), j.dump(1)); !s) return s.error();

@@ -19,6 +19,7 @@
 #include "object/procedural.h"
 #include "parts/prepare.h"
 #include "sim/sim.h"
+#include "view/view.h"
 
 // last: httplib includes <resolv.h>, whose `_res` macro breaks Eigen headers included after it
 #include <httplib.h>
@@ -259,18 +260,27 @@ Status Serve(const ServeOptions& o, std::ostream& log, const std::function<void(
   });
   server.Get("/metadata",
              [&](const httplib::Request&, httplib::Response& res) { Reply(res, 200, metadata); });
+  // a predict request's cloud, instruction and options, predicted
+  auto predict = [&](const json& body, Cloud& cloud, std::string& instruction) {
+    cloud = ParseCloud(body, o.max_points);
+    const json& text = Field(body, "instruction");
+    if (!text.is_string()) throw BadRequest{400, "\"instruction\" must be a string"};
+    instruction = text.get<std::string>();
+    PredictOptions po;
+    po.count = IntField(body, "count", 16, 1, o.max_count, 413);
+    po.seed = static_cast<unsigned>(IntField(body, "seed", 0, 0, 1 << 30, 400));
+    po.steps = IntField(body, "steps", 0, 0, 100, 400);
+    Expected<PredictedGrasps> p = model->Predict(cloud, instruction, po);
+    if (!p) throw BadRequest{400, p.error().message};
+    return std::move(*p);
+  };
   server.Post(
       "/predict", guarded([&](const httplib::Request& req, httplib::Response& res) {
         const json body = body_json(req);
-        const Cloud cloud = ParseCloud(body, o.max_points);
-        const json& text = Field(body, "instruction");
-        if (!text.is_string()) throw BadRequest{400, "\"instruction\" must be a string"};
-        PredictOptions po;
-        po.count = IntField(body, "count", 16, 1, o.max_count, 413);
-        po.seed = static_cast<unsigned>(IntField(body, "seed", 0, 0, 1 << 30, 400));
-        po.steps = IntField(body, "steps", 0, 0, 100, 400);
-        Expected<PredictedGrasps> p = model->Predict(cloud, text.get<std::string>(), po);
-        if (!p) throw BadRequest{400, p.error().message};
+        Cloud cloud;
+        std::string instruction;
+        const PredictedGrasps prediction = predict(body, cloud, instruction);
+        const PredictedGrasps* p = &prediction;
         json grasps = json::array();
         const int ps = p->pose_size;
         for (int g = 0; g < p->count; ++g) {
@@ -287,6 +297,36 @@ Status Serve(const ServeOptions& o, std::ostream& log, const std::function<void(
                {"centroid", {p->centroid.x(), p->centroid.y(), p->centroid.z()}},
                {"seconds", p->seconds}});
       }));
+  server.Post("/view", guarded([&](const httplib::Request& req, httplib::Response& res) {
+                const json body = body_json(req);
+                Cloud cloud;
+                std::string instruction;
+                const PredictedGrasps p = predict(body, cloud, instruction);
+                ViewContent content;
+                content.title = "dexvlg serve: " + instruction;
+                ViewItem item;
+                item.title = instruction;
+                item.points = cloud.xyz;
+                item.colors = cloud.rgb;
+                const int ps = p.pose_size;
+                auto row = [&](const std::vector<double>& rows, int g) {
+                  return std::vector<double>(rows.begin() + g * ps, rows.begin() + (g + 1) * ps);
+                };
+                for (int g = 0; g < p.count; ++g) {
+                  ViewGrasp vg;
+                  vg.pregrasp = row(p.pregrasp, g);
+                  vg.grasp = row(p.grasp, g);
+                  vg.squeeze = row(p.squeeze, g);
+                  vg.caption = instruction;
+                  vg.result = "not simulated (POST /validate simulates)";
+                  item.grasps.push_back(std::move(vg));
+                }
+                content.items.push_back(std::move(item));
+                Expected<std::string> page = ViewerPage(*hand, content, ViewOptions{});
+                if (!page) throw BadRequest{503, page.error().message};
+                res.status = 200;
+                res.set_content(*page, "text/html; charset=utf-8");
+              }));
   server.Post(
       "/validate", guarded([&](const httplib::Request& req, httplib::Response& res) {
         const json body = body_json(req);

@@ -294,3 +294,85 @@ Status WriteValidation(const std::string& path, const GraspValidation& v) {
 }
 
 }  // namespace dexvlg
+
+namespace dexvlg {
+
+Expected<GraspSet> InHandOrder(const GraspSet& set, const HandModel& hand,
+                               const std::string& path) {
+  std::vector<int> column(hand.nq());
+  for (int j = 0; j < hand.nq(); ++j) {
+    const auto it = std::find(set.joint_names.begin(), set.joint_names.end(), hand.joints[j].name);
+    if (it == set.joint_names.end()) {
+      return Error{path + ": the hand's joint \"" + hand.joints[j].name +
+                   "\" is not among the file's joint_names"};
+    }
+    column[j] = static_cast<int>(it - set.joint_names.begin());
+  }
+  GraspSet out = set;
+  out.pose_size = hand.pose_size();
+  out.joint_names.clear();
+  for (const Joint& joint : hand.joints) out.joint_names.push_back(joint.name);
+  for (auto [from, to] : {std::pair{&set.pregrasp, &out.pregrasp},
+                          {&set.grasp, &out.grasp},
+                          {&set.squeeze, &out.squeeze}}) {
+    to->assign(static_cast<size_t>(set.count) * out.pose_size, 0.0);
+    for (int i = 0; i < set.count; ++i) {
+      const double* r = &(*from)[static_cast<size_t>(i) * set.pose_size];
+      double* o = &(*to)[static_cast<size_t>(i) * out.pose_size];
+      std::copy(r, r + 7, o);
+      for (int j = 0; j < hand.nq(); ++j) o[7 + j] = r[7 + column[j]];
+    }
+  }
+  return out;
+}
+
+Expected<GraspValidation> ReadValidation(const std::string& path) {
+  auto file = H5Reader::Open(path);
+  if (!file) return file.error();
+  GraspValidation v;
+  if (!file->Has("sim_success")) return v;
+  const std::vector<uint64_t> dims = file->Dims("sim_success");
+  if (dims.size() != 1) return Error{path + ": sim_success is not a vector"};
+  const size_t n = dims[0];
+  auto ints = [&](const char* name, size_t per, std::vector<int>& out) -> Status {
+    auto got = file->Ints(name);
+    if (!got) return got.error();
+    if (got->size() != n * per) {
+      return Error{path + ": " + name + " holds " + std::to_string(got->size()) +
+                   " values, expected " + std::to_string(n * per)};
+    }
+    out = std::move(*got);
+    return {};
+  };
+  auto doubles = [&](const char* name, size_t per, std::vector<double>& out) -> Status {
+    auto got = file->Doubles(name);
+    if (!got) return got.error();
+    if (got->size() != n * per) {
+      return Error{path + ": " + name + " holds " + std::to_string(got->size()) +
+                   " values, expected " + std::to_string(n * per)};
+    }
+    out = std::move(*got);
+    return {};
+  };
+  auto strings = [&](const char* name, std::vector<std::string>& out) -> Status {
+    auto got = file->Strings(name);
+    if (!got) return got.error();
+    if (got->size() != n) return Error{path + ": " + name + " has a different number of grasps"};
+    out = std::move(*got);
+    return {};
+  };
+  for (Status s : {ints("sim_success", 1, v.success), ints("sim_valid", 1, v.valid),
+                   ints("sim_part_aligned", 1, v.part_aligned), ints("sim_held", 6, v.held),
+                   doubles("sim_translation", 6, v.translation),
+                   doubles("sim_rotation_deg", 6, v.rotation_deg),
+                   doubles("sim_penetration", 1, v.penetration),
+                   doubles("sim_self_penetration", 1, v.self_penetration),
+                   doubles("sim_pregrasp_penetration", 1, v.pregrasp_penetration),
+                   strings("sim_reason", v.reason), strings("caption", v.caption)}) {
+    if (!s) return s.error();
+  }
+  v.params = file->Attribute("/", "sim_params");
+  return v;
+}
+
+}  // namespace dexvlg

@@ -32,6 +32,10 @@ struct GraspSet {
 /// Reads a grasp file (format and version checked; errors name the file).
 Expected<GraspSet> ReadGraspFile(const std::string& path);
 
+/// `set` with its joint columns in `hand`'s joint order (a file may list its joints in another
+/// order); an error names the file (`path`) and the hand's joint the file lacks.
+Expected<GraspSet> InHandOrder(const GraspSet& set, const HandModel& hand, const std::string& path);
+
 /// Simulation results of every grasp of a file, in its order (docs/grasp_file.md, "sim_*").
 struct GraspValidation {
   std::vector<int> success;                       ///< 0/1: the DexGraspBench protocol held (Suc)
@@ -43,6 +47,10 @@ struct GraspValidation {
   std::vector<std::string> reason, caption;
   std::string params;  ///< the protocol's parameters, "name=value,..."
 };
+
+/// The simulation results stored in a grasp file, the counterpart of WriteValidation; every
+/// vector is empty when the file was never validated. Errors name the file and the dataset.
+Expected<GraspValidation> ReadValidation(const std::string& path);
 
 /// Adds (or replaces) the sim_* datasets of `path` (a copy is written and renamed over it).
 Status WriteValidation(const std::string& path, const GraspValidation& v);

@@ -79,6 +79,10 @@ TEST(CliTest, BadNumbersAndOutputsAreRefusedBeforeAnyWork) {
            {"synth mug --part body --out /tmp", "directory"},
            {"synth mug --part body --scale 0", "--scale"},
            {"synth mug --part body --size 0.3:0.1", "--size"},
+           {"view /nonexistent/grasps.h5 --out " + out + ".html", "/nonexistent/grasps.h5"},
+           {"view /tmp --out " + out + ".html", "neither a dataset"},
+           {"view /tmp --out /dev/full", "device"},
+           {"view /tmp --out " + out + ".html --max-grasps 0", "max_grasps"},
        }) {
     const CliRun r = Dexvlg(c.args);
     EXPECT_NE(r.code, 0) << c.args << "\n" << r.output;

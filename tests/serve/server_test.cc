@@ -20,6 +20,7 @@
 #include "model/toy_data.h"
 #include "model/train.h"
 #include "serve/server.h"
+#include "view/view.h"
 
 // last: httplib includes <resolv.h>, whose `_res` macro breaks Eigen headers included after it
 #include <httplib.h>
@@ -188,6 +189,20 @@ TEST(ServeTest, AnswersPredictsValidatesSurvivesFuzzAndStops) {
   ASSERT_TRUE(pred2);
   ASSERT_EQ(pred2->status, 200) << pred2->body;
   EXPECT_EQ(json::parse(pred2->body)["grasps"][0]["grasp"], p["grasps"][0]["grasp"]);
+  // the viewer page of the same request: three.js inlined, the predicted grasps inside
+  auto page = client.Post("/view", req.dump(), "application/json");
+  ASSERT_TRUE(page);
+  if (std::filesystem::exists(ThreeDir() + "/build/three.core.js")) {
+    ASSERT_EQ(page->status, 200) << page->body.substr(0, 300);
+    EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+    EXPECT_NE(page->body.find("<script type=\"importmap\">"), std::string::npos);
+    EXPECT_NE(page->body.find("\"grasp_frame\""), std::string::npos);
+  } else {
+    EXPECT_EQ(page->status, 503) << "without three.js the page is refused with the reason";
+  }
+  auto bad_view = client.Post("/view", "{\"instruction\": \"x\"}", "application/json");
+  ASSERT_TRUE(bad_view);
+  EXPECT_EQ(bad_view->status, 400);
   // validate two predicted grasps on the procedural mug
   json val = {{"object", "mug"}, {"part", "handle"}, {"grasps", json::array()}};
   for (int g = 0; g < 2; ++g)
