@@ -16,6 +16,7 @@
 #include "hand/hand_loader.h"
 #include "object/convex.h"
 #include "object/object_source.h"
+#include "object/procedural.h"
 #include "parts/prepare.h"
 #include "sim/settle.h"
 #include "synth/synth.h"
@@ -56,6 +57,13 @@ Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
       const fs::path p(line);
       const fs::path beside = fs::path(spec).parent_path() / p;
       const std::string entry = p.is_relative() && fs::exists(beside) ? beside.string() : line;
+      // FAMILY*N: N seeded procedural instances
+      auto many = ExpandProceduralCount(line);
+      if (!many) return Error{spec + ": " + many.error().message};
+      if (!many->empty()) {
+        out.insert(out.end(), many->begin(), many->end());
+        continue;
+      }
       // an object folder in a list reads as it does in a folder of objects
       const std::string mesh = fs::is_directory(entry, ec) ? ObjectFolderMesh(entry) : "";
       out.push_back(mesh.empty() ? entry : mesh);
@@ -66,7 +74,21 @@ Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
   std::stringstream s(spec);
   std::string item;
   while (std::getline(s, item, ',')) {
-    if (!item.empty()) out.push_back(item);
+    if (item.empty()) continue;
+    // "mug:size=1.05,proportion=0.9": a key=value after a procedural spec continues it
+    if (!out.empty() && item.find('=') != std::string::npos &&
+        item.find(':') == std::string::npos && out.back().find(':') != std::string::npos &&
+        out.back().find('/') == std::string::npos) {
+      out.back() += "," + item;
+      continue;
+    }
+    auto many = ExpandProceduralCount(item);
+    if (!many) return many.error();
+    if (!many->empty()) {
+      out.insert(out.end(), many->begin(), many->end());
+      continue;
+    }
+    out.push_back(item);
   }
   if (out.empty()) return Error{"--objects: nothing to generate"};
   return out;

@@ -47,7 +47,9 @@ struct GenerateOptions {
 std::string GenerateParamsText(const GenerateOptions& options);
 
 /// Object sources from a folder (every sub-folder's mesh file, or mesh files in it), a text
-/// file (one source per line, # comments) or a comma-separated list.
+/// file (one source per line, # comments) or a comma-separated list ("mug:size=1.1,proportion=0.9"
+/// stays one spec). In lists, "FAMILY*N" stands for N seeded procedural instances
+/// (FAMILY:seed=0 ... N-1) and "procedural*N" for N of every family.
 Expected<std::vector<std::string>> ListObjects(const std::string& spec);
 
 /// The shard file name (without folder) of an object source: stable across runs.

@@ -197,7 +197,11 @@ Vec3 PlainColor(const std::string& name) {
                    : hue < 4 ? Vec3(0, x, 1)
                    : hue < 5 ? Vec3(x, 0, 1)
                              : Vec3(1, 0, x);
-  return Vec3::Constant(0.35) + 0.45 * rgb;  // saturation and value kept moderate
+  // grey level and colour strength from other bits of the hash: from muted to vivid, never
+  // white or black
+  const double base = 0.15 + 0.3 * ((h >> 9) % 64) / 63.0;
+  const double strength = 0.25 + 0.45 * ((h >> 15) % 64) / 63.0;
+  return Vec3::Constant(base) + strength * rgb;
 }
 
 Appearance ObjectAppearance(const std::string& source, const LabeledMesh& object,
@@ -206,7 +210,8 @@ Appearance ObjectAppearance(const std::string& source, const LabeledMesh& object
   const bool textured =
       raw && (!raw->mesh.texture.empty() || raw->mesh.colors.size() == raw->mesh.vertices.size());
   if (textured) return {raw->mesh, MeshFaceColors(raw->mesh, Vec3(0.7, 0.7, 0.7))};
-  return {object.mesh, std::vector<Vec3>(object.mesh.faces.size(), PlainColor(object.name))};
+  // one colour per instance ("mug:seed=3" and "mug:seed=4" differ), never by part
+  return {object.mesh, std::vector<Vec3>(object.mesh.faces.size(), PlainColor(source))};
 }
 
 }  // namespace dexvlg

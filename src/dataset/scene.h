@@ -63,12 +63,13 @@ std::vector<double> PlacePose(const std::vector<double>& row, const Placement& p
 /// surface sample.
 bool HandAboveTable(const HandModel& hand, const std::vector<double>& row, double tolerance = 0.0);
 
-/// A muted colour chosen by an object's name (stable across runs): how objects without a
-/// texture are drawn, never in part colours (a model would read the labels off the points).
+/// A colour chosen by a name's hash (stable across runs; hue, grey level and strength vary, from
+/// muted to vivid): how objects without a texture are drawn, one colour per object source, never
+/// in part colours (a model would read the labels off the points).
 Vec3 PlainColor(const std::string& name);
 
 /// What a camera sees of an object: the raw scan with its texture or vertex colours when it has
-/// them, else the closed mesh in one PlainColor (never part colours).
+/// them, else the closed mesh in one PlainColor of the source (never part colours).
 struct Appearance {
   TriMesh mesh;
   std::vector<Vec3> colors;  ///< one per face

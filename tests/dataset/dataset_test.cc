@@ -325,6 +325,11 @@ TEST(DatasetTest, ObjectListsAndShardNames) {
   ASSERT_TRUE(from_file.ok());
   EXPECT_EQ(*from_file, (std::vector<std::string>{"mug", "box"}));
   EXPECT_EQ(*ListObjects("mug,bottle"), (std::vector<std::string>{"mug", "bottle"}));
+  // a procedural spec's own commas stay in it; FAMILY*N expands to seeded instances
+  EXPECT_EQ(*ListObjects("mug:size=1.05,proportion=0.9,bottle,knife*2"),
+            (std::vector<std::string>{"mug:size=1.05,proportion=0.9", "bottle", "knife:seed=0",
+                                      "knife:seed=1"}));
+  EXPECT_FALSE(ListObjects("teapot*2").ok());
   // a list of object folders reads like a folder of them
   std::ofstream(dir / "folders.txt") << "a\nb\n";
   auto folders = ListObjects((dir / "folders.txt").string());
