@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -38,6 +39,7 @@ Status EvalOptions::Validate() const {
   for (const std::string& m : modes)
     if (m != "wrap" && m != "pinch") return bad("mode \"" + m + "\" (wrap or pinch)");
   if (scene.width < 16 || scene.height < 9) return bad("image smaller than 16 x 9");
+  if (Status s = refine.Validate(); !s) return s;
   return scale.Validate();
 }
 
@@ -163,6 +165,65 @@ json ViewScene(const Placement& place, const Cloud& cloud, const ObjectScale& sc
           {"instructions", json::array()}};
 }
 
+/// Ranking records for one judged instruction of the model: its first sample (model@1), its
+/// lowest-energy sample as sampled (model+energy@1), and its lowest-energy sample after refinement
+/// against the cloud, simulated (model+refine@1); one grasp each.
+struct Ranked {
+  std::vector<EvalRecord> records;
+  JudgedInstruction refined;  ///< the refined lowest-energy sample, simulated
+};
+
+Ranked RankRecords(const HandModel& hand, const SimScene& sim, SimWorker& worker,
+                   const CloudObject& seen, const JudgedInstruction& judged,
+                   const Placement& placement, int part, int mode, const RefineOptions& options,
+                   const EvalRecord& base) {
+  const int n = judged.Count(), ps = hand.pose_size();
+  PredictedGrasps table;  // the samples back in the cloud's frame
+  table.count = n;
+  table.pose_size = ps;
+  for (const JudgedGrasp& g : judged.grasps) {
+    for (const auto& [from, to] : {std::pair{&g.pregrasp, &table.pregrasp},
+                                   {&g.grasp, &table.grasp},
+                                   {&g.squeeze, &table.squeeze}}) {
+      const std::vector<double> placed = PlacePose(*from, placement);
+      to->insert(to->end(), placed.begin(), placed.end());
+    }
+  }
+  const RankedGrasps ranked =
+      RefineAndRank(hand, seen, mode == 1 ? GraspMode::kPinch : GraspMode::kWrap, table, options);
+  auto one = [&](const JudgedGrasp& g, const std::string& method, double seconds) {
+    JudgedInstruction single;
+    single.grasps = {g};
+    single.predict_seconds = seconds;
+    EvalRecord r = base;
+    r.method = method;
+    return Summarise(single, r);
+  };
+  std::vector<EvalRecord> out;
+  out.push_back(one(judged.grasps[0], "model@1", judged.predict_seconds / n));
+  const int lowest =
+      static_cast<int>(std::min_element(ranked.energy_before.begin(), ranked.energy_before.end()) -
+                       ranked.energy_before.begin());
+  out.push_back(one(judged.grasps[lowest], "model+energy@1", judged.predict_seconds));
+  const int best = ranked.order[0];
+  PredictedGrasps top;
+  top.count = 1;
+  top.pose_size = ps;
+  auto row = [&](const std::vector<double>& rows) {
+    return std::vector<double>(rows.begin() + static_cast<size_t>(best) * ps,
+                               rows.begin() + static_cast<size_t>(best + 1) * ps);
+  };
+  top.pregrasp = row(ranked.grasps.pregrasp);
+  top.grasp = row(ranked.grasps.grasp);
+  top.squeeze = row(ranked.grasps.squeeze);
+  JudgedInstruction refined = JudgeGrasps(hand, sim, worker, top, placement, part);
+  EvalRecord r = Summarise(refined, base);
+  r.method = "model+refine@1";
+  r.predict_seconds = judged.predict_seconds + ranked.seconds;
+  out.push_back(r);
+  return {std::move(out), std::move(refined)};
+}
+
 /// One object's records, and what the viewer shows of it.
 struct ObjectResult {
   std::vector<EvalRecord> records;
@@ -199,6 +260,16 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
       const Cloud cloud = ViewCloud(scene.views[v]);
       const bool shown = k == 0 && v == 0;  // the viewer's scene
       if (shown) view = ViewScene((*rest)[k], cloud, o.scale);
+      std::optional<CloudObject> seen_object;  // what ranking refines against
+      if (o.ranking) {
+        Expected<CloudObject> built = CloudObject::Build(cloud, o.refine);
+        if (built) {
+          seen_object.emplace(std::move(*built));
+        } else {
+          log << "  " << source << " scene " << k << " view " << v
+              << ": no ranking: " << built.error().message << "\n";
+        }
+      }
       for (int part = 0; part < static_cast<int>(object->part_names.size()); ++part) {
         const std::string& part_name = object->part_names[part];
         for (const std::string& mode_name : o.modes) {
@@ -239,6 +310,15 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
             r.phrasing = run.phrasing;
             r.instruction = run.instruction;
             records.push_back(Summarise(*judged, r));
+            if (seen_object && run.method == "model" && run.phrasing == "template" &&
+                judged->Count() > 0) {
+              Ranked ranked = RankRecords(hand, *sim, worker, *seen_object, *judged, (*rest)[k],
+                                          part, mode, o.refine, r);
+              for (EvalRecord& rec : ranked.records) records.push_back(std::move(rec));
+              if (shown)
+                view["instructions"].push_back(
+                    ViewRun("model+refine@1", run.instruction, ranked.refined.grasps));
+            }
             if (shown)
               view["instructions"].push_back(
                   ViewRun(run.method + (run.phrasing == "paraphrase" ? " (paraphrase)" : ""),

@@ -14,6 +14,7 @@
 #include "dataset/scene.h"
 #include "hand/hand_model.h"
 #include "model/model.h"
+#include "model/refine.h"
 #include "object/object_source.h"
 
 namespace dexvlg {
@@ -35,6 +36,11 @@ struct EvalOptions {
   SceneOptions scene;               ///< the camera
   ObjectScale scale;                ///< every object scaled on loading
   bool pictures = true;             ///< a picture per object
+  /// Ranking (docs/eval.md): for the model's template instructions, also the first sample
+  /// (model@1), the lowest-energy sample (model+energy@1) and the lowest-energy sample after
+  /// refinement against the view's cloud, simulated (model+refine@1).
+  bool ranking = true;
+  RefineOptions refine;
   Status Validate() const;
 };
 

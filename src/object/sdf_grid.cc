@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace dexvlg {
 
@@ -35,6 +36,49 @@ SdfGrid::SdfGrid(const MeshSdf& sdf, const MeshSdf& piece, double spacing, doubl
       }
     }
   });
+}
+
+SdfGrid SdfGrid::FromOrientedPoints(const std::vector<Vec3>& points,
+                                    const std::vector<Vec3>& normals, double spacing,
+                                    double padding, double flat) {
+  DEXVLG_DEMAND(!points.empty() && points.size() == normals.size() && spacing > 0 &&
+                    std::isfinite(spacing) && padding >= 0 && std::isfinite(padding),
+                "oriented point grid: " << points.size() << " points, " << normals.size()
+                                        << " normals, spacing " << spacing << ", padding "
+                                        << padding);
+  SdfGrid g;
+  g.h_ = spacing;
+  Vec3 lo = points[0], hi = points[0];
+  for (const Vec3& p : points) {
+    lo = lo.cwiseMin(p);
+    hi = hi.cwiseMax(p);
+  }
+  lo.array() -= padding;
+  hi.array() += padding;
+  g.origin_ = lo;
+  for (int a = 0; a < 3; ++a) g.n_[a] = static_cast<int>(std::ceil((hi[a] - lo[a]) / spacing)) + 1;
+  g.value_.resize(static_cast<size_t>(g.n_[0]) * g.n_[1] * g.n_[2]);
+  tbb::parallel_for(0, g.n_[2], [&](int k) {
+    for (int j = 0; j < g.n_[1]; ++j) {
+      for (int i = 0; i < g.n_[0]; ++i) {
+        const Vec3 x = g.origin_ + spacing * Vec3(i, j, k);
+        size_t best = 0;
+        double best_d2 = std::numeric_limits<double>::infinity();
+        for (size_t q = 0; q < points.size(); ++q) {
+          const double d2 = (x - points[q]).squaredNorm();
+          if (d2 < best_d2) {
+            best_d2 = d2;
+            best = q;
+          }
+        }
+        const double plane = normals[best].dot(x - points[best]);
+        const double magnitude = std::max(std::abs(plane), std::sqrt(best_d2) - flat);
+        g.value_[(static_cast<size_t>(k) * g.n_[1] + j) * g.n_[0] + i] =
+            static_cast<float>(plane < 0 ? -magnitude : magnitude);
+      }
+    }
+  });
+  return g;
 }
 
 double SdfGrid::Distance(const Vec3& p, Vec3* grad) const {

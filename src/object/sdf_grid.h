@@ -20,6 +20,14 @@ class SdfGrid {
   /// of the closed `sdf`: negative inside the object, zero only on `piece`. Same grid as above.
   SdfGrid(const MeshSdf& sdf, const MeshSdf& piece, double spacing, double padding);
 
+  /// An approximate signed distance from an oriented point cloud (one camera's view of an
+  /// object, normals outward): to the nearest point p with normal n, the distance |x - p| with
+  /// the sign of n.(x - p), and within `flat` of p the plane distance n.(x - p), so the surface
+  /// runs between the points. Spans the points' bounds grown by `padding`; TBB-parallel.
+  static SdfGrid FromOrientedPoints(const std::vector<Vec3>& points,
+                                    const std::vector<Vec3>& normals, double spacing,
+                                    double padding, double flat);
+
   /// Signed distance (m, negative inside) at p; `grad` (may be null) receives its gradient.
   double Distance(const Vec3& p, Vec3* grad) const;
   double spacing() const { return h_; }

@@ -186,12 +186,7 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part,
   return PoseRow(hand, t, wxyz, q);
 }
 
-/// Per-thread optimiser state for one attempt at a time.
-struct Worker {
-  KinematicsData data;
-  EnergyWorkspace ws;
-  std::vector<double> grad, m, v, delta;  ///< gradient, Adam moments, step (dof each)
-};
+using Worker = OptimiserWorkspace;
 
 /// What the filters need besides the hand and the options.
 struct FilterContext {
@@ -465,6 +460,57 @@ double LowestAlong(const HandModel& hand, const double* pose, const Vec3& normal
   return LowestAlong(hand, data, normal);
 }
 
+OptimiserWorkspace::OptimiserWorkspace(const HandModel& hand, const std::vector<int>& contacts)
+    : data(hand, 1),
+      ws(hand, contacts),
+      grad(hand.dof()),
+      m(hand.dof()),
+      v(hand.dof()),
+      delta(hand.dof()) {}
+
+std::pair<EnergyTerms, EnergyTerms> OptimisePose(const HandModel& hand, const HandModel& coarse,
+                                                 const EnergyObject& object,
+                                                 const SynthOptions& options, int steps, double* x,
+                                                 OptimiserWorkspace& w) {
+  const int dof = hand.dof();
+  EnergyTerms first;
+  std::fill(w.m.begin(), w.m.end(), 0.0);
+  std::fill(w.v.begin(), w.v.end(), 0.0);
+  for (int step = 0; step < steps; ++step) {
+    ForwardKinematics(hand, x, 0, 1, w.data);
+    const EnergyTerms e =
+        Energy(coarse, object, options.weights, w.data, 0, x, true, w.ws, w.grad.data());
+    if (step == 0) first = e;
+    // Adam, step sizes decaying linearly to 10%
+    const double decay = 1.0 - 0.9 * step / steps;
+    const double b1 = 0.9, b2 = 0.999;
+    const double c1 = 1 - std::pow(b1, step + 1), c2 = 1 - std::pow(b2, step + 1);
+    double* delta = w.delta.data();
+    for (int c = 0; c < dof; ++c) {
+      w.m[c] = b1 * w.m[c] + (1 - b1) * w.grad[c];
+      w.v[c] = b2 * w.v[c] + (1 - b2) * w.grad[c] * w.grad[c];
+      const double lr = c < 3 ? options.lr_t : c < 6 ? options.lr_r : options.lr_q;
+      delta[c] = -decay * lr * (w.m[c] / c1) / (std::sqrt(w.v[c] / c2) + 1e-12);
+    }
+    for (int a = 0; a < 3; ++a) x[a] += delta[a];
+    const Eigen::Quaterniond qr(x[3], x[4], x[5], x[6]);
+    const Eigen::Quaterniond updated =
+        Eigen::Quaterniond(ExpSO3(Vec3(delta[3], delta[4], delta[5])) * qr.toRotationMatrix())
+            .normalized();
+    x[3] = updated.w();
+    x[4] = updated.x();
+    x[5] = updated.y();
+    x[6] = updated.z();
+    for (int j = 0; j < hand.nq(); ++j) {
+      x[7 + j] = std::clamp(x[7 + j] + delta[6 + j], hand.joints[j].lower, hand.joints[j].upper);
+    }
+  }
+  ForwardKinematics(hand, x, 0, 1, w.data);
+  const EnergyTerms last =
+      Energy(coarse, object, options.weights, w.data, 0, x, true, w.ws, nullptr);
+  return {steps > 0 ? first : last, last};
+}
+
 Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
                                  const SynthOptions& options,
                                  const std::function<void(int, int)>& progress,
@@ -509,18 +555,9 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
     if (object.face_labels[bar.faces[i]] != part) eo.off_part.push_back(bar.points[i]);
   }
 
-  const int dof = hand.dof(), ps = hand.pose_size();
+  const int ps = hand.pose_size();
   const int max_attempts = options.max_attempts > 0 ? options.max_attempts : 16 * options.count;
-  tbb::enumerable_thread_specific<Worker> workers([&] {
-    Worker w;
-    w.data = KinematicsData(hand, 1);
-    w.ws = EnergyWorkspace(hand, result.contacts);
-    w.grad.resize(dof);
-    w.m.resize(dof);
-    w.v.resize(dof);
-    w.delta.resize(dof);
-    return w;
-  });
+  tbb::enumerable_thread_specific<Worker> workers([&] { return Worker(hand, result.contacts); });
   const FilterContext filter{object, exact, eo, part, result.contacts, dense.points};
   const HandModel optimised = CoarseSurface(hand, options.surface_stride);
   SynthSummary& summary = result.summary;
@@ -540,40 +577,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
           InitialPoseFor(hand, setup, options.mode, options.seed, first + i,
                          options.table ? &options.table_normal : nullptr);
       std::copy(init.begin(), init.end(), x);
-      std::fill(w.m.begin(), w.m.end(), 0.0);
-      std::fill(w.v.begin(), w.v.end(), 0.0);
-      for (int step = 0; step < options.steps; ++step) {
-        ForwardKinematics(hand, x, 0, 1, w.data);
-        const EnergyTerms e =
-            Energy(optimised, eo, options.weights, w.data, 0, x, true, w.ws, w.grad.data());
-        if (step == 0) e0[i] = e;
-        // Adam, step sizes decaying linearly to 10%
-        const double decay = 1.0 - 0.9 * step / options.steps;
-        const double b1 = 0.9, b2 = 0.999;
-        const double c1 = 1 - std::pow(b1, step + 1), c2 = 1 - std::pow(b2, step + 1);
-        double* delta = w.delta.data();
-        for (int c = 0; c < dof; ++c) {
-          w.m[c] = b1 * w.m[c] + (1 - b1) * w.grad[c];
-          w.v[c] = b2 * w.v[c] + (1 - b2) * w.grad[c] * w.grad[c];
-          const double lr = c < 3 ? options.lr_t : c < 6 ? options.lr_r : options.lr_q;
-          delta[c] = -decay * lr * (w.m[c] / c1) / (std::sqrt(w.v[c] / c2) + 1e-12);
-        }
-        for (int a = 0; a < 3; ++a) x[a] += delta[a];
-        const Eigen::Quaterniond qr(x[3], x[4], x[5], x[6]);
-        const Eigen::Quaterniond updated =
-            Eigen::Quaterniond(ExpSO3(Vec3(delta[3], delta[4], delta[5])) * qr.toRotationMatrix())
-                .normalized();
-        x[3] = updated.w();
-        x[4] = updated.x();
-        x[5] = updated.y();
-        x[6] = updated.z();
-        for (int j = 0; j < hand.nq(); ++j) {
-          x[7 + j] =
-              std::clamp(x[7 + j] + delta[6 + j], hand.joints[j].lower, hand.joints[j].upper);
-        }
-      }
-      ForwardKinematics(hand, x, 0, 1, w.data);
-      e1[i] = Energy(optimised, eo, options.weights, w.data, 0, x, true, w.ws, nullptr);
+      std::tie(e0[i], e1[i]) = OptimisePose(hand, optimised, eo, options, options.steps, x, w);
       outcomes[i] = Judge(hand, filter, options, x, e1[i], w);
       if (refine && outcomes[i].reason.empty())
         Refine(hand, filter, options, refine, outcomes[i], w);

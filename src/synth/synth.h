@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -103,6 +104,25 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
                                  const SynthOptions& options,
                                  const std::function<void(int, int)>& progress = {},
                                  const GraspRefiner& refine = {});
+
+/// Per-thread buffers of OptimisePose (allocate once per thread, reuse for every pose).
+struct OptimiserWorkspace {
+  OptimiserWorkspace() = default;
+  OptimiserWorkspace(const HandModel& hand, const std::vector<int>& contacts);
+  KinematicsData data;
+  EnergyWorkspace ws;
+  std::vector<double> grad, m, v, delta;  ///< gradient, Adam moments, step (dof each)
+};
+
+/// The synthesis optimiser on one pose row `x` (in place): `steps` Adam steps of the energy of
+/// `coarse` (the hand whose surface samples the energy sees) against `object`, step sizes
+/// `lr_t`/`lr_r`/`lr_q` of `options` decaying linearly to 10%, joints clamped to their limits.
+/// Returns the energy before the first step and after the last. Leaves w.data holding x's
+/// kinematics and w.ws its energy.
+std::pair<EnergyTerms, EnergyTerms> OptimisePose(const HandModel& hand, const HandModel& coarse,
+                                                 const EnergyObject& object,
+                                                 const SynthOptions& options, int steps, double* x,
+                                                 OptimiserWorkspace& w);
 
 /// The palm normal (towards what the hand grasps) in the root frame: the mean normal of the wrap
 /// set's palm (root-link) contacts; -y when there are none.

@@ -15,6 +15,7 @@
 #include "h5/h5.h"
 #include "model/toy_data.h"
 #include "shell.h"
+#include "view/view.h"
 
 namespace dexvlg {
 namespace {
@@ -163,7 +164,8 @@ TEST(ModelCliTest, EvalRunsEndToEndAndResumes) {
                           " --count 2 --modes wrap --image-scale 0.25 --retrieval " + Toy().data;
   const Outcome first = Shell(cmd);
   ASSERT_EQ(first.code, 0) << first.output;
-  for (const char* method : {"model (template)", "model (paraphrase)", "no-language", "retrieval"})
+  for (const char* method : {"model (template)", "model (paraphrase)", "no-language", "retrieval",
+                             "model@1", "model+energy@1", "model+refine@1"})
     EXPECT_NE(first.output.find(method), std::string::npos) << method << "\n" << first.output;
   EXPECT_TRUE(fs::exists(report + "/report.md"));
   std::ifstream in(report + "/report.json");
@@ -183,6 +185,13 @@ TEST(ModelCliTest, EvalRunsEndToEndAndResumes) {
   std::ifstream again(report + "/report.json");
   EXPECT_EQ(json,
             std::string((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>()));
+  // the report opens in the viewer: an item per object, method and instruction
+  if (fs::exists(ThreeDir() + "/build/three.core.js")) {
+    const Outcome view = Shell(kBin + " view " + report + " --out " + report + "/view.html");
+    ASSERT_EQ(view.code, 0) << view.output;
+    EXPECT_NE(view.output.find("item(s)"), std::string::npos) << view.output;
+    EXPECT_TRUE(fs::exists(report + "/view.html"));
+  }
 }
 
 }  // namespace
