@@ -160,8 +160,7 @@ json Matrix(const double* row) {  // 4 x 4 root pose, row-major
                       json::array({0.0, 0.0, 0.0, 1.0})});
 }
 
-/// A procedural object and the simulation scene built on it (the scene points at the mesh, so
-/// both live together).
+/// A procedural object (its part names answer requests) and the simulation scene built on it.
 struct SimEntry {
   std::shared_ptr<const LabeledMesh> mesh;
   std::unique_ptr<SimScene> scene;

@@ -455,8 +455,8 @@ Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& obj
   if (pieces.empty()) return Error{object.name + ": no collision pieces to simulate"};
   if (Status s = params.Validate(); !s) return s.error();
   SimScene scene;
-  scene.hand_ = &hand;
-  scene.object_ = &object;
+  scene.hand_ = std::make_shared<const HandModel>(hand);
+  scene.object_ = std::make_shared<const LabeledMesh>(object);
   scene.params_ = params;
   scene.mjcf_ = SceneMjcf(hand, object, pieces, params);
   auto model = LoadMjcfText(scene.mjcf_, object.name + " simulation scene");

@@ -131,7 +131,8 @@ class SimWorker {
 /// A hand and one object compiled once into a MuJoCo model (the hand written from the
 /// HandModel, its root a free body welded to a mocap body, one position actuator per joint or
 /// per tendon coupling; the object a free body of convex pieces with the mass and inertia of its
-/// closed surface), reused across grasps by resetting state.
+/// closed surface), reused across grasps by resetting state. The scene keeps its own copies of
+/// the hand and the object: the arguments of Build need not outlive it.
 class SimScene {
  public:
   static Expected<SimScene> Build(const HandModel& hand, const LabeledMesh& object,
@@ -173,8 +174,9 @@ class SimScene {
   /// the object at home meanwhile.
   void Move(mjData_* d, const double* from, const double* to, bool pin, int waypoints = 0) const;
   void Depths(const mjData_* d, double* object_depth, double* self_depth) const;
-  const HandModel* hand_ = nullptr;
-  const LabeledMesh* object_ = nullptr;
+  // the scene owns copies of what it simulates: nothing a caller passed must outlive the call
+  std::shared_ptr<const HandModel> hand_;
+  std::shared_ptr<const LabeledMesh> object_;
   SimParams params_;
   std::string mjcf_;
   mjModel_* model_ = nullptr;

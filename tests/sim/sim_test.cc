@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <functional>
 #include <iostream>
 #include <map>
@@ -62,6 +64,31 @@ TEST(SimTest, TheForceMovesAnUnheldObjectInEveryDirection) {
     // 10 m/s^2 for 2 s: 20 m; anything above the 5 cm threshold proves the force acts
     EXPECT_GT(moved[d], 1.0) << DirectionName(d);
   }
+}
+
+TEST(SimTest, TheSceneOwnsWhatItSimulates) {
+  // the hand and the object given to Build are gone before the scene runs: it keeps copies
+  const Fixture& f = Prepared("box", "body");
+  std::unique_ptr<SimScene> scene;
+  {
+    const HandModel hand = DefaultHand();
+    const LabeledMesh object = f.object;
+    auto built = SimScene::Build(hand, object, f.pieces, SimParams{});
+    ASSERT_TRUE(built.ok()) << built.error().message;
+    scene = std::make_unique<SimScene>(std::move(*built));
+  }
+  auto reference = SimScene::Build(DefaultHand(), f.object, f.pieces, SimParams{});
+  ASSERT_TRUE(reference.ok());
+  ASSERT_FALSE(f.grasps.grasps.empty());
+  const Grasp& g = f.grasps.grasps.front();
+  SimWorker a = scene->MakeWorker(), b = reference->MakeWorker();
+  const SimOutcome mine = scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, a);
+  const SimOutcome theirs =
+      reference->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, b);
+  EXPECT_EQ(mine.success, theirs.success);
+  EXPECT_EQ(mine.reason, theirs.reason);
+  EXPECT_EQ(mine.caption, theirs.caption);
+  EXPECT_DOUBLE_EQ(mine.penetration, theirs.penetration);
 }
 
 TEST(SimTest, AHandTenCentimetresAwayFails) {
