@@ -17,7 +17,7 @@ Expected<HandModel> ResolveHand(const std::string& path) {
 
 void PrintHandInfo(const HandModel& hand, bool as_json, std::ostream& out) {
   if (as_json) {
-    json j = HandSpecJson(hand);
+    json j = json::parse(HandSpecText(hand));
     j["joints"] = json::array();
     for (const Joint& jt : hand.joints) {
       j["joints"].push_back({{"name", jt.name},

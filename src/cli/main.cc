@@ -695,7 +695,7 @@ int main(int argc, char** argv) {
         return Fail(s.error());
       }
     } else if (*spec) {
-      const std::string text = dexvlg::HandSpecJson(*hand).dump(2) + "\n";
+      const std::string text = dexvlg::HandSpecText(*hand) + "\n";
       if (spec_out.empty()) {
         std::cout << text;
       } else {

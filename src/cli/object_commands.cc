@@ -28,7 +28,7 @@ void PrintObjectInfo(const LabeledMesh& object, bool as_json, std::ostream& out)
     j["bounds"] = {{lo.x(), lo.y(), lo.z()}, {hi.x(), hi.y(), hi.z()}};
     j["boundary_edges"] = edges.boundary_edges;
     j["non_manifold_edges"] = edges.non_manifold_edges;
-    j["parts"] = PartsJson(parts);
+    j["parts"] = nlohmann::json::parse(PartsJsonText(parts));
     out << j.dump(2) << "\n";
     return;
   }

@@ -1,4 +1,5 @@
 #include "hand/hand_loader.h"
+#include <nlohmann/json.hpp>
 
 #include <mujoco/mujoco.h>
 
@@ -425,7 +426,10 @@ Status CheckSpecHeader(const json& spec, const std::string& label) {
 
 }  // namespace
 
-Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec, const std::string& label) {
+/// Builds a HandModel from a compiled MuJoCo model and a parsed spec (may be an empty object).
+/// `label` names the source in error messages.
+static Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec,
+                                          const std::string& label) {
   if (Status s = CheckSpecHeader(spec, label); !s) return s.error();
   HandModel hand;
   hand.name = spec.contains("name") && spec["name"].is_string()
@@ -715,6 +719,7 @@ const HandModel& DefaultHand() {
   return hand;
 }
 
+namespace {
 json HandSpecJson(const HandModel& hand) {
   auto vec = [](const Vec3& v) {
     auto r = [](double x) { return std::round(x * 1e6) / 1e6; };
@@ -742,6 +747,11 @@ json HandSpecJson(const HandModel& hand) {
     j["self_collision"].push_back({hand.links[a].name, hand.links[b].name});
   }
   return j;
+}
+}  // namespace
+
+std::string HandSpecText(const HandModel& hand, int indent) {
+  return HandSpecJson(hand).dump(indent);
 }
 
 }  // namespace dexvlg

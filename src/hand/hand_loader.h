@@ -12,14 +12,11 @@
 // (DeriveHandSpec documents the rules), so a bare MJCF hand loads too.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "core/status.h"
 #include "hand/hand_model.h"
-
-struct mjModel_;
 
 namespace dexvlg {
 
@@ -38,11 +35,6 @@ Expected<HandModel> LoadHand(const std::string& path);
 /// Loads the MJCF at `mjcf_path` with the spec at `spec_path` (its "mjcf" field is ignored).
 Expected<HandModel> LoadHand(const std::string& mjcf_path, const std::string& spec_path);
 
-/// Builds a HandModel from a compiled MuJoCo model and a parsed spec (may be an empty object).
-/// `label` names the source in error messages.
-Expected<HandModel> HandFromMujoco(const mjModel_* m, const nlohmann::json& spec,
-                                   const std::string& label);
-
 /// The built-in dexvlg Shadow Hand: 22 joints, primitive collision shapes; built on first use.
 const HandModel& DefaultHand();
 
@@ -50,7 +42,8 @@ const HandModel& DefaultHand();
 std::string_view DefaultHandMjcf();
 std::string_view DefaultHandSpec();
 
-/// The hand's spec as JSON (names, not indices): what `dexvlg hand spec` writes.
-nlohmann::json HandSpecJson(const HandModel& hand);
+/// The hand's spec as JSON text (names, not indices; `indent` spaces, -1 for one line): what
+/// `dexvlg hand spec` writes.
+std::string HandSpecText(const HandModel& hand, int indent = 2);
 
 }  // namespace dexvlg

@@ -129,6 +129,7 @@ std::vector<int> TransferLabels(const LabeledMesh& source, const TriMesh& target
   return labels;
 }
 
+namespace {
 json PartsJson(const std::vector<PartInfo>& parts) {
   json out = json::array();
   for (const PartInfo& p : parts) {
@@ -141,6 +142,9 @@ json PartsJson(const std::vector<PartInfo>& parts) {
   }
   return out;
 }
+}  // namespace
+
+std::string PartsJsonText(const std::vector<PartInfo>& parts) { return PartsJson(parts).dump(); }
 
 Status WritePrepared(const PreparedObject& object, const std::string& dir) {
   std::error_code ec;

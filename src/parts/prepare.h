@@ -10,7 +10,6 @@
 //   collision/piece_NN.obj convex collision pieces (the source's own, else HACD)
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -63,9 +62,9 @@ Expected<PreparedObject> PrepareObject(const LabeledMesh& object, const std::str
 /// Labels for `target`'s faces: each takes the label of the `source` face nearest its centroid.
 std::vector<int> TransferLabels(const LabeledMesh& source, const TriMesh& target);
 
-/// Parts as JSON (name, label, category, faces, area, box): the "parts" of object.json and of
-/// `object info --json`.
-nlohmann::json PartsJson(const std::vector<PartInfo>& parts);
+/// Parts as JSON text (name, label, category, faces, area, box; one line): the "parts" of
+/// object.json and of `object info --json`.
+std::string PartsJsonText(const std::vector<PartInfo>& parts);
 
 /// Writes the folder (created if needed); files are written to temporaries and renamed, so a
 /// killed run never leaves a half-written object.json.

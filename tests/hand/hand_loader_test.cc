@@ -107,7 +107,7 @@ TEST(LoadHandTest, WrittenSpecLoadsBackIdentically) {
   auto derived = LoadHand(mjcf);
   ASSERT_TRUE(derived.ok());
   TempDir dir;
-  const std::string spec = dir.Write("allegro.json", HandSpecJson(*derived).dump(2));
+  const std::string spec = dir.Write("allegro.json", HandSpecText(*derived));
   auto reloaded = LoadHand(mjcf, spec);
   ASSERT_TRUE(reloaded.ok()) << reloaded.error().message;
   ASSERT_EQ(reloaded->contacts.size(), derived->contacts.size());
