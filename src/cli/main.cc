@@ -492,6 +492,8 @@ int main(int argc, char** argv) {
   eval->add_option("--seed", eval_request.options.seed, "Seed")->capture_default_str();
   AddObjectScale(eval, &eval_request.options.scale);
   eval->add_flag("!--no-pictures", eval_request.options.pictures, "Skip the per-object pictures");
+  eval->add_flag("!--no-synthesis-baseline", eval_request.options.synthesis,
+                 "Skip the data engine's grasps on the full mesh (the upper reference)");
   eval->add_flag("!--no-ranking", eval_request.options.ranking,
                  "Skip model@1, model+energy@1 and model+refine@1 (ranking the samples)");
   eval->add_option("--refine-steps", eval_request.options.refine.steps,

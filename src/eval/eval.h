@@ -41,6 +41,9 @@ struct EvalOptions {
   /// refinement against the view's cloud, simulated (model+refine@1).
   bool ranking = true;
   RefineOptions refine;
+  /// The data engine as an upper reference (method "synthesis"): K grasps per part and mode
+  /// synthesised on the full mesh (settled, as generate makes them), judged on the first scene.
+  bool synthesis = true;
   Status Validate() const;
 };
 

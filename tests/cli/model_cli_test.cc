@@ -165,7 +165,7 @@ TEST(ModelCliTest, EvalRunsEndToEndAndResumes) {
   const Outcome first = Shell(cmd);
   ASSERT_EQ(first.code, 0) << first.output;
   for (const char* method : {"model (template)", "model (paraphrase)", "no-language", "retrieval",
-                             "model@1", "model+energy@1", "model+refine@1"})
+                             "model@1", "model+energy@1", "model+refine@1", "synthesis"})
     EXPECT_NE(first.output.find(method), std::string::npos) << method << "\n" << first.output;
   EXPECT_TRUE(fs::exists(report + "/report.md"));
   std::ifstream in(report + "/report.json");
