@@ -485,6 +485,10 @@ int main(int argc, char** argv) {
   eval->add_option("--steps", eval_request.options.steps, "Euler steps (0: the model's)");
   eval->add_option("--guidance", eval_request.options.guidance,
                    "Classifier-free guidance (default: the model's)");
+  eval->add_option("--sampler", eval_request.options.sampler,
+                   "flow (Euler, deterministic) or ddpm (ancestral, the same network); default: "
+                   "the model's")
+      ->check(CLI::IsMember({"flow", "ddpm"}));
   eval->add_option("--image-scale", eval_request.image_scale,
                    "Camera resolution scale (1: 1280 x 720)")
       ->capture_default_str();

@@ -287,6 +287,7 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
           po.count = o.count;
           po.steps = o.steps;
           po.guidance = o.guidance;
+          po.sampler = o.sampler;
           po.seed = o.seed * 7919u + static_cast<unsigned>(1000 * k + 100 * v + 2 * part + mode);
           struct Run {
             std::string method, phrasing, instruction;

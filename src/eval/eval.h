@@ -33,6 +33,7 @@ struct EvalOptions {
   bool retrieval_all_held = false;  ///< index every held grasp, as `train --all-held` does
   int steps = 0;                    ///< Euler steps (0: the model's)
   double guidance = -1;             ///< guidance (< 0: the model's)
+  std::string sampler;              ///< "" (the model's), "flow" or "ddpm" (PredictOptions)
   SceneOptions scene;               ///< the camera
   ObjectScale scale;                ///< every object scaled on loading
   bool pictures = true;             ///< a picture per object

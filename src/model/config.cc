@@ -84,8 +84,8 @@ Status ModelConfig::Validate() const {
   if (err.tellp() == 0 && patch_size > points)
     err << "patch_size (" << patch_size << ") must not exceed points (" << points << ")";
   if (err.tellp() == 0 && guidance < 0) err << "guidance must be >= 0, got " << guidance;
-  if (err.tellp() == 0 && sampler != "flow")
-    err << "sampler must be \"flow\", got \"" << sampler << "\"";
+  if (err.tellp() == 0 && sampler != "flow" && sampler != "ddpm")
+    err << "sampler must be \"flow\" or \"ddpm\", got \"" << sampler << "\"";
   if (err.tellp() == 0 && prediction != "data" && prediction != "velocity")
     err << "prediction must be \"data\" or \"velocity\", got \"" << prediction << "\"";
   if (err.tellp() == 0 && !joint_names.empty() &&

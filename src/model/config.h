@@ -45,7 +45,7 @@ struct ModelConfig {
   // sampling
   int sample_steps = 10;  ///< Euler steps from noise to grasp
   double guidance = 1.0;  ///< classifier-free guidance weight (1: none; > 1 overshoots poses)
-  std::string sampler = "flow";  ///< "flow" (the paper)
+  std::string sampler = "flow";  ///< "flow" (the paper: Euler, DDIM-like) or "ddpm" (ancestral)
   /// What the head outputs: "data" (the clean grasp x1; velocity (x1 - x_t) / (1 - t), loss
   /// |x1_hat - x1|^2, the flow-matching loss weighted by (1 - t)^2) or "velocity" (the paper's
   /// parameterisation; docs/model.md)

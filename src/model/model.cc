@@ -81,6 +81,15 @@ Expected<PredictedGrasps> GraspModel::Predict(const Cloud& cloud, const std::str
   std::normal_distribution<double> gauss(0, 1);
   for (float& z : noise) z = static_cast<float>(gauss(rng));
   torch::Tensor x0 = torch::from_blob(noise.data(), {1, o.count, D}, torch::kFloat).clone();
+  const std::string sampler = o.sampler.empty() ? c.sampler : o.sampler;
+  if (sampler != "flow" && sampler != "ddpm")
+    return Error{"predict: sampler \"" + sampler + "\" (flow or ddpm)"};
+  torch::Tensor renoise;  // the ddpm sampler's fresh noise, from the same seeded generator
+  if (sampler == "ddpm") {
+    std::vector<float> fresh(static_cast<size_t>(steps) * o.count * D);
+    for (float& z : fresh) z = static_cast<float>(gauss(rng));
+    renoise = torch::from_blob(fresh.data(), {steps, 1, o.count, D}, torch::kFloat).clone();
+  }
   DexVlgNetImpl& net = *impl_->loaded.net;
   const bool guided = guidance != 1.0 && !o.null_instruction;
   torch::Tensor x;
@@ -88,7 +97,8 @@ Expected<PredictedGrasps> GraspModel::Predict(const Cloud& cloud, const std::str
     const PrefixCache cache = net.EncodePrefix(points, text, keep);
     PrefixCache null_cache;
     if (guided) null_cache = net.EncodePrefix(points, null_text, null_keep);
-    x = SampleFlow(net, cache, guided ? &null_cache : nullptr, x0, steps, guidance);
+    x = SampleFlow(net, cache, guided ? &null_cache : nullptr, x0, steps, guidance,
+                   sampler == "ddpm" ? &renoise : nullptr);
   } else {  // the baseline: the whole sequence at every step
     auto field = [&](const torch::Tensor& xs, double time) {
       const torch::Tensor t = torch::full({1, o.count}, time, torch::kFloat);
@@ -100,7 +110,8 @@ Expected<PredictedGrasps> GraspModel::Predict(const Cloud& cloud, const std::str
       }
       return v;
     };
-    x = IntegrateEuler(field, x0, steps);
+    x = sampler == "ddpm" ? IntegrateRenoised(field, x0, steps, renoise)
+                          : IntegrateEuler(field, x0, steps);
   }
   x = x.contiguous();
   const GraspCodec codec(c);

@@ -23,6 +23,9 @@ struct PredictOptions {
   double guidance = -1;           ///< classifier-free guidance (< 0: the config's)
   bool cache_prefix = true;       ///< false: re-encode the prefix every step (the bench's baseline)
   bool null_instruction = false;  ///< ignore the instruction (the no-language baseline)
+  /// "" (the config's), "flow" (Euler on the learned field: deterministic, DDIM-like) or
+  /// "ddpm" (the same network, ancestral: the clean estimate noised afresh at every step)
+  std::string sampler;
 };
 
 /// Predicted grasps, count x pose_size rows each, in the cloud's frame.

@@ -211,9 +211,21 @@ torch::Tensor IntegrateEuler(
   return x;
 }
 
+torch::Tensor IntegrateRenoised(
+    const std::function<torch::Tensor(const torch::Tensor&, double)>& field, torch::Tensor x,
+    int steps, const torch::Tensor& renoise) {
+  const double dt = 1.0 / steps;
+  for (int i = 0; i < steps; ++i) {
+    const double t = i * dt, next = (i + 1) * dt;
+    const torch::Tensor clean = x + (1 - t) * field(x, t);
+    x = i + 1 == steps ? clean : next * clean + (1 - next) * renoise[i];
+  }
+  return x;
+}
+
 torch::Tensor SampleFlow(DexVlgNetImpl& net, const PrefixCache& cache,
                          const PrefixCache* null_cache, torch::Tensor x0, int steps,
-                         double guidance) {
+                         double guidance, const torch::Tensor* renoise) {
   torch::NoGradGuard no_grad;
   auto field = [&](const torch::Tensor& x, double time) {
     const torch::Tensor t = torch::full({x.size(0), x.size(1)}, time, x.options());
@@ -224,6 +236,7 @@ torch::Tensor SampleFlow(DexVlgNetImpl& net, const PrefixCache& cache,
     }
     return v;
   };
+  if (renoise != nullptr) return IntegrateRenoised(field, std::move(x0), steps, *renoise);
   return IntegrateEuler(field, std::move(x0), steps);
 }
 

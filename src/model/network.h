@@ -74,14 +74,24 @@ TORCH_MODULE(DexVlgNet);
 /// 1. With `null_cache` (the instruction dropped), classifier-free guidance:
 /// v = v_null + guidance (v_cond - v_null). `recompute` (the no-caching baseline of the bench)
 /// re-encodes the prefix at every step from `points`, `text` and `keep`.
+/// With `renoise` (steps x B x G x D fresh standard noise), the DDPM-style stochastic sampler
+/// instead (IntegrateRenoised).
 torch::Tensor SampleFlow(DexVlgNetImpl& net, const PrefixCache& cache,
                          const PrefixCache* null_cache, torch::Tensor x0, int steps,
-                         double guidance);
+                         double guidance, const torch::Tensor* renoise = nullptr);
 
 /// Euler integration of any field v(x, t) from t = 0 to 1 (what SampleFlow does with the net).
+/// With the field (x1_hat - x) / (1 - t) this is DDIM's deterministic update.
 torch::Tensor IntegrateEuler(
     const std::function<torch::Tensor(const torch::Tensor&, double)>& field, torch::Tensor x0,
     int steps);
+
+/// The DDPM-style ancestral sampler on the same field: at each step the clean estimate
+/// x1_hat = x + (1 - t) v(x, t) is noised afresh to the next time, x' = t' x1_hat + (1 - t') z
+/// with z = renoise[i] (standard normal), the last step returning x1_hat.
+torch::Tensor IntegrateRenoised(
+    const std::function<torch::Tensor(const torch::Tensor&, double)>& field, torch::Tensor x0,
+    int steps, const torch::Tensor& renoise);
 
 /// Flow-matching loss per sample (B) at x_t = (1 - t) x0 + t x1, the mean over grasps and values
 /// of |v(x_t, t) - (x1 - x0)|^2, or with data prediction |x1_hat - x1|^2 (the same loss weighted

@@ -124,6 +124,25 @@ TEST(FlowTest, EulerIntegratesKnownFields) {
   EXPECT_TRUE(torch::allclose(IntegrateEuler(decay, x0, 10), x0 * std::pow(0.9, 10), 1e-5, 1e-5));
 }
 
+TEST(FlowTest, TheDdpmSamplerRenoisesTheCleanEstimate) {
+  const torch::Tensor x0 = torch::randn({2, 3, 5});
+  const torch::Tensor x1 = torch::randn({2, 3, 5});
+  // a field whose clean estimate is always x1: whatever the fresh noise, the sample ends on x1
+  auto towards = [&](const torch::Tensor& x, double t) { return (x1 - x) / (1 - t); };
+  const torch::Tensor noise = torch::randn({6, 2, 3, 5});
+  EXPECT_TRUE(torch::allclose(IntegrateRenoised(towards, x0, 6, noise), x1, 1e-4, 1e-4));
+  // each step is t' x1_hat + (1 - t') z: with a field that reports where it was called, the
+  // point handed to the second step is exactly 0.5 x1_hat + 0.5 z
+  std::vector<torch::Tensor> seen;
+  auto record = [&](const torch::Tensor& x, double t) {
+    seen.push_back(x.clone());
+    return (x1 - x) / (1 - t);
+  };
+  IntegrateRenoised(record, x0, 2, noise);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_TRUE(torch::allclose(seen[1], 0.5 * x1 + 0.5 * noise[0], 1e-5, 1e-5));
+}
+
 TEST(NetworkTest, GraspTokensDoNotSeeEachOther) {
   ModelConfig c = testing::TinyConfig();
   torch::manual_seed(0);
@@ -177,9 +196,11 @@ TEST(TrainingSetTest, ReadsSamplesThroughTheShardReader) {
 }
 
 // Mean predicted root position for an instruction.
-Vec3 MeanRoot(const GraspModel& model, const Cloud& cloud, const std::string& instruction) {
+Vec3 MeanRoot(const GraspModel& model, const Cloud& cloud, const std::string& instruction,
+              const std::string& sampler = "") {
   PredictOptions po;
   po.count = 16;
+  po.sampler = sampler;
   Expected<PredictedGrasps> p = model.Predict(cloud, instruction, po);
   DEXVLG_DEMAND(p.ok(), p.error().message);
   Vec3 m = Vec3::Zero();
@@ -236,6 +257,13 @@ TEST(TrainTest, OverfitsOneSceneAndFollowsTheInstruction) {
   EXPECT_LT((to_body - body).norm(), 0.01) << to_body.transpose() << " / " << body.transpose();
   EXPECT_LT((to_handle - handle).norm(), (to_handle - body).norm());
   EXPECT_LT((to_body - body).norm(), (to_body - handle).norm());
+  // the DDPM-style sampler on the same network follows the instruction too, repeatably
+  const Vec3 ddpm = MeanRoot(*model, cloud, "grasp the handle of the mug", "ddpm");
+  EXPECT_LT((ddpm - handle).norm(), (ddpm - body).norm()) << ddpm.transpose();
+  EXPECT_EQ(ddpm, MeanRoot(*model, cloud, "grasp the handle of the mug", "ddpm"));
+  PredictOptions bogus;
+  bogus.sampler = "euler-maruyama";
+  EXPECT_FALSE(model->Predict(cloud, "grasp the handle of the mug", bogus).ok());
 }
 
 std::vector<float> Tensor(const std::string& file, const std::string& name) {
