@@ -1,5 +1,6 @@
 // Loading hands: the built-in hand, Menagerie hands with derived specs, and bad input.
 #include "hand/hand_loader.h"
+#include "hand/mjcf.h"
 
 #include <gtest/gtest.h>
 
@@ -99,6 +100,41 @@ TEST(LoadHandTest, AllegroWithDerivedSpec) {
   EXPECT_EQ(hand->wrap.size(), 6u);  // 4 fingertips + 2 palm points
   EXPECT_EQ(hand->contacts[hand->pinch[0]].link, hand->LinkIndex("th_tip"));
   ExpectContactsOnSurface(*hand);
+}
+
+TEST(LoadHandTest, LeapWrittenForALaterMujocoLoads) {
+  // the Menagerie LEAP hand uses kv on its actuators, the implicitfast integrator and ctrlrange
+  // without ctrllimited, which MuJoCo 2.2.2 rejects
+  DEXVLG_REQUIRE_ASSETS(assets);
+  auto hand = LoadHand(assets + "/hands/menagerie_leap_hand/right_hand.xml");
+  ASSERT_TRUE(hand.ok()) << hand.error().message;
+  EXPECT_EQ(hand->nq(), 16);
+  EXPECT_EQ(hand->pinch.size(), 4u);
+  ExpectContactsOnSurface(*hand);
+  // the surface samples of its mesh geoms stay near one per 25 mm^2, not a grid per hull face
+  EXPECT_LT(hand->surface_points.size(), 15000u);
+}
+
+TEST(LoadHandTest, ModelsForALaterMujocoAreMappedToThisOne) {
+  TempDir dir;
+  dir.Write("box.obj",
+            "v 0 0 0\nv 0.01 0 0\nv 0 0.01 0\nv 0 0 0.01\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n");
+  const std::string newer = dir.Write("newer.xml", R"(<mujoco>
+  <compiler angle="radian"/>
+  <option integrator="implicitfast"/>
+  <asset><mesh name="m" file="box.obj"/></asset>
+  <worldbody><body name="b"><joint name="j" type="hinge" range="-1 1"/>
+    <geom type="mesh" mesh="m"/></body></worldbody>
+  <actuator><position name="a" joint="j" kp="3" kv="0.1" ctrlrange="-1 1"/></actuator>
+</mujoco>)");
+  auto model = LoadMjcf(newer);
+  EXPECT_TRUE(model.ok()) << model.error().message;
+  // a model that is wrong for every MuJoCo still fails, saying why
+  const std::string broken = dir.Write("broken.xml", R"(<mujoco><worldbody>
+  <body name="b"><geom type="sphere" size="0.01" frobnicate="1"/></body></worldbody></mujoco>)");
+  auto bad = LoadMjcf(broken);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("frobnicate"), std::string::npos) << bad.error().message;
 }
 
 TEST(LoadHandTest, WrittenSpecLoadsBackIdentically) {
