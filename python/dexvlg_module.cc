@@ -13,6 +13,7 @@
 #include "parts/prepare.h"
 #include "sim/settle.h"
 #include "sim/sim.h"
+#include "sim/validate.h"
 #include "synth/grasp_file.h"
 #include "synth/synth.h"
 
@@ -183,6 +184,8 @@ PYBIND11_MODULE(dexvlg, m) {
         if (a.size() != b.size() || b.size() != c.size())
           throw std::invalid_argument("pregrasp, grasp and squeeze must have the same rows");
         auto it = std::find(object.part_names.begin(), object.part_names.end(), part);
+        if (!part.empty() && it == object.part_names.end())
+          throw std::invalid_argument(source + ": no part named \"" + part + "\"");
         const int label =
             it == object.part_names.end() ? 0 : static_cast<int>(it - object.part_names.begin());
         py::list out;
@@ -191,9 +194,9 @@ PYBIND11_MODULE(dexvlg, m) {
           py::gil_scoped_release release;
           SimScene scene =
               Check(SimScene::Build(hand, object, ShellPieces(object.mesh), SimParams{}));
-          SimWorker w = scene.MakeWorker();
-          for (size_t i = 0; i < a.size() / ps; ++i)
-            outcomes.push_back(scene.Run(&a[i * ps], &b[i * ps], &c[i * ps], label, w));
+          outcomes =
+              Check(ValidateGrasps(scene, a, b, c, static_cast<int>(a.size() / ps), label, ""))
+                  .outcomes;
         }
         for (const SimOutcome& o : outcomes) {
           py::dict d;

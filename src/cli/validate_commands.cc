@@ -1,8 +1,5 @@
 #include "cli/validate_commands.h"
 
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -23,6 +20,7 @@
 #include "object/convex.h"
 #include "object/mesh_sdf.h"
 #include "parts/prepare.h"
+#include "sim/validate.h"
 #include "synth/grasp_file.h"
 
 namespace dexvlg::cli {
@@ -56,119 +54,27 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
   auto scene = SimScene::Build(*hand, *object, ShellPieces(object->mesh), request.params);
   if (!scene) return scene.error();
 
-  const int n = set->count, ps = hand->pose_size();
-  auto row = [&](const std::vector<double>& poses, int i) {
-    return std::vector<double>(poses.begin() + static_cast<size_t>(i) * ps,
-                               poses.begin() + static_cast<size_t>(i + 1) * ps);
-  };
-  const std::string params_text = SimParamsText(request.params);
+  const int n = set->count;
   // checkpoint: finished grasps go to a sidecar file, a line per grasp, so that a killed run
   // resumes where it stopped (same file, same protocol parameters)
   const std::string partial = request.grasps + ".validate.partial";
-  std::vector<SimOutcome> outcomes(n);
-  std::vector<char> done(n, 0);
-  int resumed = 0;
-  {
-    std::ifstream in(partial);
-    std::string line;
-    bool matches = false;
-    if (in && std::getline(in, line)) {
-      const auto head = nlohmann::json::parse(line, nullptr, false);
-      matches = !head.is_discarded() && head.value("params", "") == params_text &&
-                head.value("count", -1) == n;
-    }
-    while (matches && std::getline(in, line)) {
-      const auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.contains("i")) continue;  // a line cut by the kill
-      SimOutcome o;
-      int i = -1;
-      try {
-        i = j.at("i").get<int>();
-        o.success = j.at("success").get<bool>();
-        o.valid = j.at("valid").get<bool>();
-        o.pregrasp_penetration = j.at("pregrasp_penetration").get<double>();
-        o.part_aligned = j.at("part_aligned").get<bool>();
-        o.held = j.at("held").get<std::array<int, kDirections>>();
-        o.translation = j.at("translation").get<std::array<double, kDirections>>();
-        o.rotation_deg = j.at("rotation_deg").get<std::array<double, kDirections>>();
-        o.penetration = j.at("penetration").get<double>();
-        o.self_penetration = j.at("self_penetration").get<double>();
-        o.reason = j.at("reason").get<std::string>();
-        o.caption = j.at("caption").get<std::string>();
-      } catch (const nlohmann::json::exception&) {
-        continue;  // not a line this version wrote: that grasp is simulated again
-      }
-      if (i < 0 || i >= n || done[i]) continue;
-      outcomes[i] = std::move(o);
-      done[i] = 1;
-      ++resumed;
-    }
-    if (!matches) std::remove(partial.c_str());
-  }
-  std::ofstream checkpoint(partial, std::ios::app);
-  if (resumed == 0) {
-    checkpoint << nlohmann::json{{"params", params_text}, {"count", n}}.dump() << "\n";
-  } else {
-    log << "resuming: " << resumed << " of " << n << " grasps were validated by an earlier run\n";
-  }
-  std::vector<int> todo;
-  for (int i = 0; i < n; ++i) {
-    if (!done[i]) todo.push_back(i);
-  }
-  tbb::enumerable_thread_specific<SimWorker> workers([&] { return scene->MakeWorker(); });
-  const int chunk = 8;
-  for (size_t first = 0; first < todo.size(); first += chunk) {
-    const size_t last = std::min(todo.size(), first + chunk);
-    tbb::parallel_for(first, last, [&](size_t k) {
-      const int i = todo[k];
-      const std::vector<double> pre = row(set->pregrasp, i), grasp = row(set->grasp, i),
-                                squeeze = row(set->squeeze, i);
-      outcomes[i] = scene->Run(pre.data(), grasp.data(), squeeze.data(), target, workers.local());
-    });
-    for (size_t k = first; k < last; ++k) {
-      const SimOutcome& o = outcomes[todo[k]];
-      checkpoint << nlohmann::json{{"i", todo[k]},
-                                   {"success", o.success},
-                                   {"valid", o.valid},
-                                   {"pregrasp_penetration", o.pregrasp_penetration},
-                                   {"part_aligned", o.part_aligned},
-                                   {"held", o.held},
-                                   {"translation", o.translation},
-                                   {"rotation_deg", o.rotation_deg},
-                                   {"penetration", o.penetration},
-                                   {"self_penetration", o.self_penetration},
-                                   {"reason", o.reason},
-                                   {"caption", o.caption}}
-                        .dump()
-                 << "\n";
-    }
-    checkpoint.flush();
-    ShowProgress(resumed + static_cast<int>(last), n, "grasps");
-  }
+  auto run = ValidateGrasps(*scene, set->pregrasp, set->grasp, set->squeeze, n, target, partial,
+                            [](int done, int total) { ShowProgress(done, total, "grasps"); });
+  if (!run) return run.error();
+  const int resumed = run->resumed;
+  if (resumed > 0)
+    log << "resumed: " << resumed << " of " << n << " grasps were validated by an earlier run\n";
+  const std::vector<SimOutcome>& outcomes = run->outcomes;
   std::cerr << "\n";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  GraspValidation v;
   std::map<std::string, int> reasons;
   int success = 0, valid = 0, under_mm = 0;
   double pen_sum = 0, pen_max = 0;
   std::array<int, kDirections> held{};
   for (const SimOutcome& o : outcomes) {
-    v.success.push_back(o.success);
-    v.valid.push_back(o.valid);
-    v.pregrasp_penetration.push_back(o.pregrasp_penetration);
-    v.part_aligned.push_back(o.part_aligned);
-    for (int d = 0; d < kDirections; ++d) {
-      v.held.push_back(o.held[d]);
-      v.translation.push_back(o.translation[d]);
-      v.rotation_deg.push_back(o.rotation_deg[d]);
-      held[d] += o.held[d] == 1;
-    }
-    v.penetration.push_back(o.penetration);
-    v.self_penetration.push_back(o.self_penetration);
-    v.reason.push_back(o.reason);
-    v.caption.push_back(o.caption);
+    for (int d = 0; d < kDirections; ++d) held[d] += o.held[d] == 1;
     success += o.success;
     valid += o.valid;
     if (!o.valid) ++reasons[o.reason];
@@ -176,9 +82,10 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
     pen_max = std::max(pen_max, o.penetration);
     under_mm += o.penetration < 0.001;
   }
-  v.params = params_text;
-  if (Status s = WriteValidation(request.grasps, v); !s) return s;
-  checkpoint.close();
+  if (Status s =
+          WriteValidation(request.grasps, ToValidation(outcomes, SimParamsText(request.params)));
+      !s)
+    return s;
   std::remove(partial.c_str());  // the results are in the grasp file now
 
   log << set->object << " / " << set->part << " / " << set->mode << ": " << success << " of " << n

@@ -160,6 +160,9 @@ class SimScene {
                       SimWorker& worker, int gentle = 1, double hold = 0.2) const;
 
   const std::string& mjcf() const { return mjcf_; }
+  const HandModel& hand() const { return *hand_; }
+  const LabeledMesh& object() const { return *object_; }
+  const SimParams& params() const { return params_; }
   const mjModel_* model() const { return model_; }
 
  private:

@@ -185,7 +185,7 @@ TEST(GenerateTest, ValidateKilledMidRunResumesWithTheSameResults) {
   ASSERT_TRUE(WIFSIGNALED(status)) << "validate ended before the kill";
   const Outcome resumed = Shell(std::string(DEXVLG_BINARY) + " validate " + b);
   ASSERT_EQ(resumed.code, 0) << resumed.output;
-  EXPECT_NE(resumed.output.find("resuming:"), std::string::npos) << resumed.output;
+  EXPECT_NE(resumed.output.find("resumed: "), std::string::npos) << resumed.output;
   EXPECT_FALSE(fs::exists(b + ".validate.partial"));
   auto ra = dexvlg::H5Reader::Open(a);
   auto rb = dexvlg::H5Reader::Open(b);

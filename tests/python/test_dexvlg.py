@@ -49,6 +49,9 @@ class Bindings(unittest.TestCase):
                                   part="handle")
             self.assertEqual(len(res), len(out["grasp"]))
             self.assertIn("success", res[0])
+            with self.assertRaises(ValueError):  # a part the hammer does not have
+                dexvlg.validate("hammer", out["pregrasp"], out["grasp"], out["squeeze"],
+                                part="spout")
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "g.h5")
             subprocess.run([BINARY, "synth", "box", "--part", "body", "--count", "1",
