@@ -7,9 +7,11 @@
 #include <filesystem>
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
+#include "core/atomic_file.h"
 #include "dataset/scene.h"
 #include "model/evaluate.h"
 #include "model/model.h"
+#include "view/view.h"
 
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
@@ -28,7 +30,8 @@ namespace {
 
 /// The built-in model on a table-top scene of a mug it never saw (other proportions than any
 /// training mug): one camera view, two instructions, every predicted grasp simulated.
-void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out) {
+void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out,
+               ViewContent& view) {
   const std::string path = std::string(DEXVLG_SOURCE_DIR) + "/models/builtin";
   out << "\n== the DexVLG model: one camera view of an unseen mug + an instruction -> grasps, each "
          "simulated (object free, six force directions) ==\n";
@@ -82,6 +85,27 @@ void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out)
     out.unsetf(std::ios::fixed);
     for (int i = 0; i < judged->Count() && i < 4; ++i)
       views.push_back(GraspView(hand, *mug, label, judged->grasps[i].grasp, 240, 200));
+    if (view.objects.size() < 2) view.objects.push_back(*mug);
+    ViewItem item;  // the view's cloud on its table, the grasps where the model put them
+    item.title = "model: \"" + instruction + "\" (unseen mug)";
+    item.object = static_cast<int>(view.objects.size()) - 1;
+    item.R = rest->front().R;
+    item.t = rest->front().t;
+    item.table = true;
+    item.points = cloud.xyz;
+    item.colors = cloud.rgb;
+    for (const JudgedGrasp& g : judged->grasps) {
+      ViewGrasp vg;
+      vg.pregrasp = PlacePose(g.pregrasp, rest->front());
+      vg.grasp = PlacePose(g.grasp, rest->front());
+      vg.squeeze = PlacePose(g.squeeze, rest->front());
+      vg.caption = instruction;
+      vg.held = g.held ? 1 : 0;
+      vg.result = (g.held ? std::string("held") : "failed: " + g.outcome.reason) +
+                  (g.on_part ? ", on the " : ", not on the ") + part;
+      item.grasps.push_back(std::move(vg));
+    }
+    view.items.push_back(std::move(item));
   }
   if (WritePng(ScenePicture(scene, 1), dir + "/model_scene.png") &&
       WritePng(Tile(views, 4), dir + "/model_grasps.png")) {
@@ -169,6 +193,9 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
   SimWorker worker = sim->MakeWorker();
   std::string caption;
   std::vector<Image> views;
+  ViewContent view;
+  view.title = "dexvlg demo";
+  view.objects.push_back(*closed);
   for (const char* part : {"handle", "body"}) {
     for (GraspMode mode : {GraspMode::kWrap, GraspMode::kPinch}) {
       SynthOptions options;
@@ -194,12 +221,24 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
             << std::setprecision(2) << g.energy.residual;
       }
       int held = 0;
+      ViewItem item;
+      item.title = std::string("synthesis: ") + part + " · " + ModeName(mode);
+      item.object = 0;
       for (const Grasp& g : result->grasps) {
         const SimOutcome o = sim->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(),
                                       result->target_label, worker);
         held += o.success;
         if (o.valid && caption.empty()) caption = o.caption;
+        ViewGrasp vg;
+        vg.pregrasp = g.pregrasp;
+        vg.grasp = g.grasp;
+        vg.squeeze = g.squeeze;
+        vg.caption = o.caption.empty() ? item.title : o.caption;
+        vg.held = o.success ? 1 : 0;
+        vg.result = o.success ? "held" : "failed: " + o.reason;
+        item.grasps.push_back(std::move(vg));
       }
+      view.items.push_back(std::move(item));
       out << ", held in simulation " << held << " of " << result->grasps.size() << "\n";
       out.unsetf(std::ios::fixed);
       for (size_t i = 0; i < result->grasps.size() && i < 2; ++i) {
@@ -212,7 +251,15 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
     out << "  picture: " << dir << "/mug_grasps.png (target part in orange)\n";
   }
   if (!caption.empty()) out << "  caption from the simulated contacts: \"" << caption << "\"\n";
-  ModelDemo(hand, dir, out);
+  ModelDemo(hand, dir, out, view);
+  // every grasp above in one page a browser opens from disk (docs/view.md)
+  Expected<std::string> page = ViewerPage(hand, view, ViewOptions{});
+  if (page && WriteTextAtomically(dir + "/view.html", *page)) {
+    out << "\n  viewer: open " << dir
+        << "/view.html in a browser (every grasp above, pregrasp -> squeeze on a slider)\n";
+  } else if (!page) {
+    out << "\n  no viewer page: " << page.error().message << "\n";
+  }
   out << "\nNext: `dexvlg synth --help` (any mesh, prepared object or procedural object), "
          "`dexvlg validate --help`, `dexvlg generate --help` (datasets with table-top scenes), "
          "`dexvlg object --help`, `dexvlg hand --help`.\n";
