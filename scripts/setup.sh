@@ -24,6 +24,7 @@ packages=(
   coinor-libclp-dev        # reference LP solver for the force-closure tests
   libopenmpi-dev openmpi-bin  # generate's and train's scale-out (mpirun -np N dexvlg ...)
   libtorch-dev             # the DexVLG model (LibTorch 1.13, CPU)
+  wordnet-base             # synonyms of part and action words for the model's tokenizer
   libopenblas0-openmp      # fast matrix products for LibTorch (the reference BLAS is ~10x slower)
   libcpp-httplib-dev       # dexvlg serve (HTTP + JSON)
   pybind11-dev python3-dev python3-numpy  # `import dexvlg` for the system python3

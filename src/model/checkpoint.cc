@@ -31,6 +31,7 @@ Status SaveModelFile(const std::string& path, const ModelConfig& config, const T
     const auto params = NamedParameters(net);
     for (const auto& [name, t] : params) w->Put("/tensors/" + name, Values(t), Dims(t));
     w->PutStrings("/tokenizer/vocabulary", tokenizer.vocabulary());
+    w->PutStrings("/tokenizer/synonyms", tokenizer.SynonymEntries());
     w->Attribute("/", "format", kModelFormat);
     w->Attribute("/", "version", static_cast<long long>(kModelVersion));
     w->Attribute("/", "config", config.ToJson());
@@ -69,7 +70,13 @@ Expected<LoadedModel> LoadModelFile(const std::string& path) {
   if (!config) return config.error();
   Expected<std::vector<std::string>> vocabulary = r->Strings("/tokenizer/vocabulary");
   if (!vocabulary) return vocabulary.error();
-  Expected<Tokenizer> tokenizer = Tokenizer::FromVocabulary(*vocabulary, path);
+  std::vector<std::string> synonyms;  // absent in files written before WordNet was read
+  if (r->Has("/tokenizer/synonyms")) {
+    Expected<std::vector<std::string>> saved = r->Strings("/tokenizer/synonyms");
+    if (!saved) return saved.error();
+    synonyms = std::move(*saved);
+  }
+  Expected<Tokenizer> tokenizer = Tokenizer::FromVocabulary(*vocabulary, path, synonyms);
   if (!tokenizer) return tokenizer.error();
   LoadedModel out{*config, *tokenizer, DexVlgNet(*config, tokenizer->size()), std::nullopt};
   const auto params = NamedParameters(*out.net);

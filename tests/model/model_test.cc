@@ -22,6 +22,28 @@ namespace {
 
 namespace fs = std::filesystem;
 
+TEST(TokenizerTest, WordNetSynonymsTravelWithTheVocabulary) {
+  const std::string wordnet = Tokenizer::DefaultWordNetDir();
+  if (!std::filesystem::exists(wordnet + "/index.verb"))
+    GTEST_SKIP() << "WordNet not installed at " << wordnet << " (apt-get install wordnet-base)";
+  const std::vector<std::string> texts = {"lift the lid of the jar", "grasp the handle"};
+  const Tokenizer tok = Tokenizer::Build(texts);
+  // WordNet's most frequent verb sense of "lift" is {raise, lift, elevate}
+  EXPECT_EQ(tok.Known("raise"), "lift");
+  EXPECT_EQ(tok.Known("elevates"), "lift");
+  // and of the noun "handle", {handle, grip, handgrip, hold}
+  EXPECT_EQ(tok.Known("handgrip"), "handle");
+  // without WordNet the word is unknown
+  EXPECT_EQ(Tokenizer::Build(texts, "").Known("raise"), "");
+  // saved and read back with the vocabulary, as the model file does
+  auto back = Tokenizer::FromVocabulary(tok.vocabulary(), "test", tok.SynonymEntries());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->Known("raise"), "lift");
+  EXPECT_EQ(back->Encode("raise the lid", 8), tok.Encode("lift the lid", 8));
+  EXPECT_FALSE(Tokenizer::FromVocabulary(tok.vocabulary(), "test", {"raise=nothing"}).ok());
+  EXPECT_FALSE(Tokenizer::FromVocabulary(tok.vocabulary(), "test", {"raise"}).ok());
+}
+
 TEST(TokenizerTest, KnownSynonymStemAndUnknownWords) {
   const Tokenizer tok = Tokenizer::Build({"Grasp the handle of the mug object", "pick up the box"});
   const std::vector<int> a = tok.Encode("grasp the handle", 32);
