@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 data=${1:-out/builtin_data}
-steps=${2:-800}
+steps=${2:-1200}
 common=(--synth-table free --count 12 --scenes 2 --views 4 --image-scale 0.5 --seed 0)
 ./build/dexvlg generate --objects scripts/builtin/shared_objects.txt --out "$data" "${common[@]}"
 ./build/dexvlg generate --objects scripts/builtin/procedural_objects.txt --out "$data" "${common[@]}"
