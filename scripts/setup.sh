@@ -30,9 +30,12 @@ packages=(
   pybind11-dev python3-dev python3-numpy  # `import dexvlg` for the system python3
   python3-h5py             # the dataset's Python reader example, run by the tests
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
-  npm                      # three.js for the web viewer (web/package.json)
   chromium-headless-shell  # the viewer's test loads the page in a real headless browser
 )
+
+# three.js for the web viewer (web/package.json) comes through npm: Debian's npm package unless
+# an npm is already there (Node.js from elsewhere bundles its own and conflicts with Debian's)
+command -v npm > /dev/null || packages+=(npm)
 
 if [[ "${DEXVLG_SKIP_APT:-0}" != "1" ]]; then
   missing=()
