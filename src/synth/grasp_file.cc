@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "core/atomic_file.h"
 #include "h5/h5.h"
@@ -334,18 +335,14 @@ Expected<GraspValidation> ReadValidation(const std::string& path) {
   const std::vector<uint64_t> dims = file->Dims("sim_success");
   if (dims.size() != 1) return Error{path + ": sim_success is not a vector"};
   const size_t n = dims[0];
-  auto ints = [&](const char* name, size_t per, std::vector<int>& out) -> Status {
-    auto got = file->Ints(name);
-    if (!got) return got.error();
-    if (got->size() != n * per) {
-      return Error{path + ": " + name + " holds " + std::to_string(got->size()) +
-                   " values, expected " + std::to_string(n * per)};
-    }
-    out = std::move(*got);
-    return {};
-  };
-  auto doubles = [&](const char* name, size_t per, std::vector<double>& out) -> Status {
-    auto got = file->Doubles(name);
+  // a numeric dataset of `per` values a grasp, read into `out`
+  auto numbers = [&](const char* name, size_t per, auto& out) -> Status {
+    auto got = [&] {
+      if constexpr (std::is_same_v<std::decay_t<decltype(out)>, std::vector<int>>)
+        return file->Ints(name);
+      else
+        return file->Doubles(name);
+    }();
     if (!got) return got.error();
     if (got->size() != n * per) {
       return Error{path + ": " + name + " holds " + std::to_string(got->size()) +
@@ -361,13 +358,13 @@ Expected<GraspValidation> ReadValidation(const std::string& path) {
     out = std::move(*got);
     return {};
   };
-  for (Status s : {ints("sim_success", 1, v.success), ints("sim_valid", 1, v.valid),
-                   ints("sim_part_aligned", 1, v.part_aligned), ints("sim_held", 6, v.held),
-                   doubles("sim_translation", 6, v.translation),
-                   doubles("sim_rotation_deg", 6, v.rotation_deg),
-                   doubles("sim_penetration", 1, v.penetration),
-                   doubles("sim_self_penetration", 1, v.self_penetration),
-                   doubles("sim_pregrasp_penetration", 1, v.pregrasp_penetration),
+  for (Status s : {numbers("sim_success", 1, v.success), numbers("sim_valid", 1, v.valid),
+                   numbers("sim_part_aligned", 1, v.part_aligned), numbers("sim_held", 6, v.held),
+                   numbers("sim_translation", 6, v.translation),
+                   numbers("sim_rotation_deg", 6, v.rotation_deg),
+                   numbers("sim_penetration", 1, v.penetration),
+                   numbers("sim_self_penetration", 1, v.self_penetration),
+                   numbers("sim_pregrasp_penetration", 1, v.pregrasp_penetration),
                    strings("sim_reason", v.reason), strings("caption", v.caption)}) {
     if (!s) return s.error();
   }
