@@ -84,7 +84,8 @@ void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out,
         << " (simulated in " << std::setprecision(1) << judged->simulate_seconds << " s)\n";
     out.unsetf(std::ios::fixed);
     for (int i = 0; i < judged->Count() && i < 4; ++i)
-      views.push_back(GraspView(hand, *mug, label, judged->grasps[i].grasp, 240, 200));
+      views.push_back(GraspView(hand, *mug, label, judged->grasps[i].grasp, 240, 200,
+                                HandColor(judged->grasps[i].held)));
     if (view.objects.size() < 2) view.objects.push_back(*mug);
     ViewItem item;  // the view's cloud on its table, the grasps where the model put them
     item.title = "model: \"" + instruction + "\" (unseen mug)";

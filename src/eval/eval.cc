@@ -327,7 +327,8 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
                           run.instruction, judged->grasps));
             if (k == 0 && v == 0 && run.phrasing == "template" && o.pictures)
               for (int i = 0; i < judged->Count() && i < 3; ++i)
-                views.push_back(GraspView(hand, *object, part, judged->grasps[i].grasp, 200, 170));
+                views.push_back(GraspView(hand, *object, part, judged->grasps[i].grasp, 200, 170,
+                                          HandColor(judged->grasps[i].held)));
           }
           if (retrieval != nullptr) {
             const PredictedGrasps p = retrieval->Retrieve(cloud, part_name, mode, o.count);

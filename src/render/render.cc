@@ -252,14 +252,20 @@ Image Render(const std::vector<ColoredMesh>& meshes, const Camera& camera, const
 
 Image Tile(const std::vector<Image>& images, int columns) {
   Image out;
-  if (images.empty()) return out;
-  const int w = images[0].width, h = images[0].height;
+  if (images.empty() || columns < 1) return out;
+  // cells as large as the largest image; a smaller one sits in its cell's top-left corner on
+  // white (images of several sizes: a scene view beside grasp views)
+  int w = 0, h = 0;
+  for (const Image& image : images) {
+    w = std::max(w, image.width);
+    h = std::max(h, image.height);
+  }
   const int rows = (static_cast<int>(images.size()) + columns - 1) / columns;
   out.Resize(w * columns, h * rows);
   for (size_t i = 0; i < images.size(); ++i) {
     const int ox = static_cast<int>(i % columns) * w, oy = static_cast<int>(i / columns) * h;
-    for (int y = 0; y < h; ++y) {
-      std::copy(images[i].At(0, y), images[i].At(0, y) + 3 * w, out.At(ox, oy + y));
+    for (int y = 0; y < images[i].height; ++y) {
+      std::copy(images[i].At(0, y), images[i].At(0, y) + 3 * images[i].width, out.At(ox, oy + y));
     }
   }
   return out;

@@ -77,7 +77,8 @@ Vec3 PartColor(int label);
 /// Face colours of a labelled mesh by part.
 std::vector<Vec3> PartFaceColors(const LabeledMesh& object);
 
-/// Tiles images (same size) into a grid `columns` wide.
+/// Tiles images into a grid `columns` wide; cells are as large as the largest image, a smaller
+/// one sits in its cell's top-left corner on white.
 Image Tile(const std::vector<Image>& images, int columns);
 
 /// Writes a PNG; errors name the file.

@@ -9,7 +9,7 @@
 namespace dexvlg {
 
 Image GraspView(const HandModel& hand, const LabeledMesh& object, int target_part,
-                const std::vector<double>& pose, int width, int height) {
+                const std::vector<double>& pose, int width, int height, const Vec3& hand_color) {
   KinematicsData data(hand, 1);
   ForwardKinematics(hand, pose.data(), 0, 1, data);
   const TriMesh hand_mesh = HandSurface(hand, data, 0, nullptr);
@@ -19,7 +19,7 @@ Image GraspView(const HandModel& hand, const LabeledMesh& object, int target_par
     const int label = object.face_labels.empty() ? 0 : object.face_labels[f];
     obj.face_colors[f] = label == target_part ? PartColor(1) : Vec3(0.78, 0.80, 0.85);
   }
-  hnd.face_colors.assign(hand_mesh.num_faces(), Vec3(0.55, 0.55, 0.58));
+  hnd.face_colors.assign(hand_mesh.num_faces(), hand_color);
   Vec3 lo, hi, hlo, hhi;
   object.mesh.Bounds(&lo, &hi);
   hand_mesh.Bounds(&hlo, &hhi);

@@ -52,3 +52,28 @@ TEST(RenderTest, WritesPngAndReportsBadPaths) {
 
 }  // namespace
 }  // namespace dexvlg
+
+namespace dexvlg {
+namespace {
+
+TEST(TileTest, ImagesOfSeveralSizesKeepTheirPixels) {
+  // a large scene view beside smaller grasp views (eval's per-object picture): each image lands
+  // whole in its own cell; the smaller ones are padded with white, nothing is read past them
+  Image big, small;
+  big.Resize(6, 4, 10);
+  small.Resize(3, 2, 200);
+  small.At(2, 1)[0] = 7;
+  const Image t = Tile({big, small, small}, 2);
+  ASSERT_EQ(t.width, 12);
+  ASSERT_EQ(t.height, 8);
+  EXPECT_EQ(t.At(5, 3)[0], 10);    // the big one's last pixel
+  EXPECT_EQ(t.At(6, 0)[0], 200);   // the small one's first pixel, second cell
+  EXPECT_EQ(t.At(8, 1)[0], 7);     // its marked pixel
+  EXPECT_EQ(t.At(9, 0)[0], 255);   // beside it: white padding
+  EXPECT_EQ(t.At(6, 2)[0], 255);   // below it: white padding
+  EXPECT_EQ(t.At(2, 5)[0], 7);     // the third image, second row, first cell
+  EXPECT_EQ(t.At(11, 7)[0], 255);  // the empty fourth cell
+}
+
+}  // namespace
+}  // namespace dexvlg
