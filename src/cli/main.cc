@@ -533,7 +533,8 @@ int main(int argc, char** argv) {
       "colours, the scene's cloud, a pregrasp/grasp/squeeze slider, captions and simulation "
       "results (docs/view.md)");
   view->add_option("input", view_request.input,
-                   "A grasp file (.h5), a dataset folder or an eval report folder")
+                   "A grasp file (.h5), a dataset shard (.h5), a dataset folder or an eval "
+                   "report folder")
       ->required();
   view->add_option("--out", view_request.out, "The page to write (.html)")->required();
   view->add_option("--hand", view_request.hand, "Hand; default: the grasp file's, else built-in");
