@@ -451,6 +451,12 @@ int main(int argc, char** argv) {
                       "Classifier-free guidance weight (default: the model's)");
   predict->add_option("--seed", predict_request.seed, "Seed")->capture_default_str();
   predict->add_flag("!--no-picture", predict_request.picture, "Skip the contact sheet");
+  predict
+      ->add_option("--refine", predict_request.refine,
+                   "Refine each grasp by N steps of the synthesis energy against the cloud "
+                   "(no penetration, above the table) and sort by energy; 0: off")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
 
   dexvlg::cli::EvalRequest eval_request;
   auto* eval = app.add_subcommand(

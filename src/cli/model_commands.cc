@@ -20,6 +20,7 @@
 #include "model/cloud_io.h"
 #include "model/evaluate.h"
 #include "model/model.h"
+#include "model/refine.h"
 #include "model/train.h"
 #include "model/training_set.h"
 #include "synth/contact_sheet.h"
@@ -185,6 +186,28 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
   po.guidance = r.guidance;
   Expected<PredictedGrasps> pred = model->Predict(cloud, r.instruction, po);
   if (!pred) return pred.error();
+  if (r.refine > 0) {  // the synthesis energy against what the camera saw (model/refine.h)
+    RefineOptions ro;
+    ro.steps = r.refine;
+    Expected<CloudObject> seen = CloudObject::Build(cloud, ro);
+    if (!seen) return Error{"predict --refine: " + seen.error().message};
+    const RankedGrasps ranked =
+        RefineAndRank(*hand, *seen, InstructedMode(r.instruction), *pred, ro);
+    PredictedGrasps sorted = ranked.grasps;  // lowest energy first
+    const size_t n = ranked.grasps.pose_size;
+    for (size_t k = 0; k < ranked.order.size(); ++k) {
+      const size_t from = static_cast<size_t>(ranked.order[k]) * n, to = k * n;
+      for (auto [src, dst] : {std::pair{&ranked.grasps.pregrasp, &sorted.pregrasp},
+                              {&ranked.grasps.grasp, &sorted.grasp},
+                              {&ranked.grasps.squeeze, &sorted.squeeze}})
+        std::copy(src->begin() + from, src->begin() + from + n, dst->begin() + to);
+    }
+    *pred = std::move(sorted);
+    out << "refined " << pred->count << " grasps by " << r.refine
+        << " steps of the synthesis energy against the cloud in " << ranked.seconds * 1000
+        << " ms; sorted by energy, " << ranked.energy_after[ranked.order.front()] << " to "
+        << ranked.energy_after[ranked.order.back()] << "\n";
+  }
   SynthOptions so;
   const int label = InstructedPart(r.instruction, object.part_names);
   so.part = object.part_names[label];

@@ -36,6 +36,7 @@ struct PredictRequest {
   double guidance = -1;
   unsigned seed = 0;
   bool picture = true;
+  int refine = 0;  ///< optimiser steps against the cloud per grasp, then sorted by energy (0: off)
 };
 
 /// Predicts grasps and writes them as a grasp file `validate` takes (with --scene: in the object

@@ -123,6 +123,16 @@ TEST(ModelCliTest, PredictionsGoStraightIntoValidate) {
   const Outcome v = Shell(kBin + " validate " + out);
   EXPECT_EQ(v.code, 0) << v.output;
   EXPECT_NE(v.output.find("3 grasps"), std::string::npos) << v.output;
+  // refined against the view's cloud and sorted by energy, still a file validate takes
+  const std::string refined = Toy().root + "/refined.h5";
+  const Outcome pr =
+      Shell(kBin + " predict --model " + m + " --scene " + shard +
+            ":0:1 --instruction \"grasp the handle of the mug\" --count 3 --refine 20 "
+            "--no-picture --out " +
+            refined);
+  ASSERT_EQ(pr.code, 0) << pr.output;
+  EXPECT_NE(pr.output.find("refined 3 grasps by 20 steps"), std::string::npos) << pr.output;
+  EXPECT_EQ(Shell(kBin + " validate " + refined).code, 0);
   // bad input: a clear message naming the problem, exit 1
   const std::string base = kBin + " predict --model " + m + " --out " + Toy().root + "/x.h5 ";
   struct Bad {
