@@ -169,6 +169,24 @@ json ViewScene(const Placement& place, const Cloud& cloud, const ObjectScale& sc
 /// Ranking records for one judged instruction of the model: its first sample (model@1), its
 /// lowest-energy sample as sampled (model+energy@1), and its lowest-energy sample after refinement
 /// against the cloud, simulated (model+refine@1); one grasp each.
+/// Grasps (anything with pregrasp, grasp and squeeze rows in the object frame: synthesised or
+/// judged) moved onto the table of `placement`, as the model predicts them.
+template <typename G>
+PredictedGrasps OnTable(const std::vector<G>& grasps, const Placement& placement, int pose_size) {
+  PredictedGrasps out;
+  out.count = static_cast<int>(grasps.size());
+  out.pose_size = pose_size;
+  for (const G& g : grasps) {
+    for (const auto& [from, to] : {std::pair{&g.pregrasp, &out.pregrasp},
+                                   {&g.grasp, &out.grasp},
+                                   {&g.squeeze, &out.squeeze}}) {
+      const std::vector<double> placed = PlacePose(*from, placement);
+      to->insert(to->end(), placed.begin(), placed.end());
+    }
+  }
+  return out;
+}
+
 struct Ranked {
   std::vector<EvalRecord> records;
   JudgedInstruction refined;  ///< the refined lowest-energy sample, simulated
@@ -178,18 +196,8 @@ Ranked RankRecords(const HandModel& hand, const SimScene& sim, SimWorker& worker
                    const CloudObject& seen, const JudgedInstruction& judged,
                    const Placement& placement, int part, int mode, const RefineOptions& options,
                    const EvalRecord& base) {
-  const int n = judged.Count(), ps = hand.pose_size();
-  PredictedGrasps table;  // the samples back in the cloud's frame
-  table.count = n;
-  table.pose_size = ps;
-  for (const JudgedGrasp& g : judged.grasps) {
-    for (const auto& [from, to] : {std::pair{&g.pregrasp, &table.pregrasp},
-                                   {&g.grasp, &table.grasp},
-                                   {&g.squeeze, &table.squeeze}}) {
-      const std::vector<double> placed = PlacePose(*from, placement);
-      to->insert(to->end(), placed.begin(), placed.end());
-    }
-  }
+  const int ps = hand.pose_size();
+  const PredictedGrasps table = OnTable(judged.grasps, placement, ps);  // the cloud's frame
   const RankedGrasps ranked =
       RefineAndRank(hand, seen, mode == 1 ? GraspMode::kPinch : GraspMode::kWrap, table, options);
   auto one = [&](const JudgedGrasp& g, const std::string& method, double seconds) {
@@ -364,17 +372,7 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
         const auto start = std::chrono::steady_clock::now();
         Expected<SynthResult> made = Synthesize(hand, *object, so, {}, settle);
         if (!made) return made.error();
-        PredictedGrasps p;  // on the first scene's table
-        p.pose_size = hand.pose_size();
-        for (const Grasp& g : made->grasps) {
-          for (const auto& [from, to] : {std::pair{&g.pregrasp, &p.pregrasp},
-                                         {&g.grasp, &p.grasp},
-                                         {&g.squeeze, &p.squeeze}}) {
-            const std::vector<double> placed = PlacePose(*from, (*rest)[0]);
-            to->insert(to->end(), placed.begin(), placed.end());
-          }
-          ++p.count;
-        }
+        const PredictedGrasps p = OnTable(made->grasps, (*rest)[0], hand.pose_size());
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         JudgedInstruction judged = JudgeGrasps(hand, *sim, worker, p, (*rest)[0], part);

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <random>
 
+#include <Eigen/Geometry>
+
 #include "core/demand.h"
 
 namespace dexvlg {
@@ -216,6 +218,16 @@ std::vector<double> PoseRow(const HandModel& model, const Vec3& t, const double*
   for (int i = 0; i < 4; ++i) row[3 + i] = quat_wxyz[i];
   for (int j = 0; j < model.nq(); ++j) row[7 + j] = q[j];
   return row;
+}
+
+void BlendPoseRows(const double* a, const double* b, int size, double s, double* out) {
+  for (int i = 0; i < size; ++i) out[i] = (1 - s) * a[i] + s * b[i];
+  const Eigen::Quaterniond qa(a[3], a[4], a[5], a[6]), qb(b[3], b[4], b[5], b[6]);
+  const Eigen::Quaterniond q = qa.normalized().slerp(s, qb.normalized());
+  out[3] = q.w();
+  out[4] = q.x();
+  out[5] = q.y();
+  out[6] = q.z();
 }
 
 }  // namespace dexvlg

@@ -73,4 +73,9 @@ std::vector<double> RandomPoses(const HandModel& model, int count, unsigned seed
 std::vector<double> PoseRow(const HandModel& model, const Vec3& t, const double* quat_wxyz,
                             const std::vector<double>& q);
 
+/// The pose row `s` (0..1) of the way from row `a` to row `b` (`size` values each): translation
+/// and joints linear, the rotation by slerp (the shorter way). How the simulator moves the hand
+/// between rows and the viewer animates it.
+void BlendPoseRows(const double* a, const double* b, int size, double s, double* out);
+
 }  // namespace dexvlg

@@ -491,21 +491,6 @@ SimWorker SimScene::MakeWorker() const {
   return w;
 }
 
-namespace {
-
-/// Pose row between a and b (linear in t and q, slerp in the rotation).
-void Blend(const double* a, const double* b, int size, double s, double* out) {
-  for (int i = 0; i < size; ++i) out[i] = (1 - s) * a[i] + s * b[i];
-  const Eigen::Quaterniond qa(a[3], a[4], a[5], a[6]), qb(b[3], b[4], b[5], b[6]);
-  const Eigen::Quaterniond q = qa.normalized().slerp(s, qb.normalized());
-  out[3] = q.w();
-  out[4] = q.x();
-  out[5] = q.y();
-  out[6] = q.z();
-}
-
-}  // namespace
-
 void SimScene::SetJointTargets(mjData* d, const double* q) const {
   for (size_t c = 0; c < channels_.size(); ++c) {
     double ctrl = 0;
@@ -537,7 +522,7 @@ void SimScene::Move(mjData* d, const double* from, const double* to, bool pin,
   const int n = waypoints > 0 ? waypoints : p.waypoints;
   std::vector<double> row(size);
   for (int k = 1; k <= n; ++k) {
-    Blend(from, to, size, static_cast<double>(k) / n, row.data());
+    BlendPoseRows(from, to, size, static_cast<double>(k) / n, row.data());
     SetTargets(d, row.data());
     for (int s = 0; s < p.substeps; ++s) {
       mj_step(m, d);

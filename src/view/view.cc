@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -73,7 +75,7 @@ Expected<std::string> ReadText(const std::string& path) {
 
 /// The import map that inlines three.js (its core, its module and OrbitControls) as data URLs,
 /// so that the page opens from disk with no server and no network.
-Expected<std::string> ImportMap(const std::string& three_dir) {
+Expected<std::string> BuildImportMap(const std::string& three_dir) {
   const std::string hint =
       " (three.js is installed by scripts/setup.sh into web/node_modules; or set "
       "DEXVLG_THREE_DIR / --three to an npm 'three' package folder)";
@@ -97,6 +99,18 @@ Expected<std::string> ImportMap(const std::string& three_dir) {
                       {"three", url(*module)},
                       {"three/addons/controls/OrbitControls.js", url(*orbit)}}}};
   return "<script type=\"importmap\">" + map.dump() + "</script>";
+}
+
+/// BuildImportMap, once per folder: three.js is about 2 MB to read and encode, and serve builds a
+/// page per POST /view.
+Expected<std::string> ImportMap(const std::string& three_dir) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> built;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = built.find(three_dir); it != built.end()) return it->second;
+  Expected<std::string> map = BuildImportMap(three_dir);
+  if (map) built.emplace(three_dir, *map);  // a missing package is looked for again next time
+  return map;
 }
 
 /// Each link's collision surface in its own frame.
@@ -147,24 +161,6 @@ json ObjectJson(const LabeledMesh& object) {
           {"parts", parts}};
 }
 
-/// A pose row between rows a and b: root translation and joints straight, the rotation by
-/// normalised quaternion blend (shortest way).
-std::vector<double> Blend(const std::vector<double>& a, const std::vector<double>& b, double s) {
-  std::vector<double> out(a.size());
-  for (size_t i = 0; i < a.size(); ++i) out[i] = (1 - s) * a[i] + s * b[i];
-  double dot = 0;
-  for (int k = 3; k < 7; ++k) dot += a[k] * b[k];
-  const double sign = dot < 0 ? -1 : 1;
-  double norm = 0;
-  for (int k = 3; k < 7; ++k) {
-    out[k] = (1 - s) * a[k] + s * sign * b[k];
-    norm += out[k] * out[k];
-  }
-  norm = std::sqrt(std::max(norm, 1e-30));
-  for (int k = 3; k < 7; ++k) out[k] /= norm;
-  return out;
-}
-
 /// Link frames (origin, then row-major rotation: 12 floats a link) for 2 * steps + 1 poses from
 /// the pregrasp through the grasp to the squeeze.
 Expected<std::string> GraspFrames(const HandModel& hand, const ViewGrasp& g, int steps) {
@@ -174,13 +170,14 @@ Expected<std::string> GraspFrames(const HandModel& hand, const ViewGrasp& g, int
       return Error{"view: a pose row of " + std::to_string(row->size()) + " values; the hand " +
                    hand.name + " needs " + std::to_string(ps)};
   const int frames = 2 * steps + 1;
-  std::vector<double> poses;
-  poses.reserve(frames * ps);
+  std::vector<double> poses(frames * ps);
   for (int f = 0; f < frames; ++f) {
-    const std::vector<double> row =
-        f <= steps ? Blend(g.pregrasp, g.grasp, static_cast<double>(f) / steps)
-                   : Blend(g.grasp, g.squeeze, static_cast<double>(f - steps) / steps);
-    poses.insert(poses.end(), row.begin(), row.end());
+    if (f <= steps)
+      BlendPoseRows(g.pregrasp.data(), g.grasp.data(), static_cast<int>(ps),
+                    static_cast<double>(f) / steps, &poses[f * ps]);
+    else
+      BlendPoseRows(g.grasp.data(), g.squeeze.data(), static_cast<int>(ps),
+                    static_cast<double>(f - steps) / steps, &poses[f * ps]);
   }
   KinematicsData data(hand, frames);
   ForwardKinematics(hand, poses.data(), 0, frames, data);
