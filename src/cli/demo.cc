@@ -186,7 +186,12 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
     out << "  " << closed.error().message << "\n";
     return false;
   }
-  auto sim = SimScene::Build(hand, *closed, ShellPieces(closed->mesh), SimParams{});
+  auto model = ObjectModel::Build(*closed);  // the mug's fields, built once for all four runs
+  if (!model) {
+    out << "  " << model.error().message << "\n";
+    return false;
+  }
+  auto sim = SimScene::Build(hand, *closed, (*model)->Pieces(), SimParams{});
   if (!sim) {
     out << "  " << sim.error().message << "\n";
     return false;
@@ -206,7 +211,7 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
       options.batch = 16;
       options.max_attempts = 96;
       // settled in MuJoCo as `synth` does (sim/settle.h)
-      auto result = Synthesize(hand, *closed, options, {}, Settler(*sim));
+      auto result = Synthesize(hand, **model, options, {}, Settler(*sim));
       if (!result) {
         out << "  " << result.error().message << "\n";
         return false;

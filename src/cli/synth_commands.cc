@@ -45,7 +45,8 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
   log << closed.name << " / " << options.part << " / " << ModeName(options.mode) << ": "
       << s.accepted << " accepted of " << s.attempts << " attempts in " << std::fixed
       << std::setprecision(2) << s.seconds << " s (" << s.accepted / std::max(s.seconds, 1e-9)
-      << " grasps/s, " << s.steps / std::max(s.seconds, 1e-9) << " steps/s)\n"
+      << " grasps/s, " << s.steps / std::max(s.seconds, 1e-9) << " steps/s; object setup "
+      << s.setup_seconds << " s)\n"
       << "  mean energy " << s.mean_energy_start << " -> " << s.mean_energy_end << "\n";
   log.unsetf(std::ios::fixed);
   for (const auto& [reason, count] : s.rejected)

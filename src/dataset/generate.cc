@@ -155,10 +155,16 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
     }
     loaded->part_names = o.part_names;
   }
-  const LabeledMesh& object = *loaded;
+  // the object's fields, samples and pieces, built once for every scene, part and mode
+  auto model = ObjectModel::Build(std::move(*loaded));
+  if (!model) {
+    row.status = "failed: " + model.error().message;
+    return row;
+  }
+  const LabeledMesh& object = (*model)->object();
   row.shard.object = object.name;
   row.shard.parts = static_cast<int>(object.part_names.size());
-  const std::vector<TriMesh> pieces = ShellPieces(object.mesh);
+  const std::vector<TriMesh>& pieces = (*model)->Pieces();
   auto sim = SimScene::Build(hand, object, pieces, o.sim);
   if (!sim) {
     row.status = "failed: " + sim.error().message;
@@ -209,7 +215,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
           so.table_offset = -pl.t.z();
         }
         const auto t0 = std::chrono::steady_clock::now();
-        auto result = Synthesize(hand, object, so, {}, refine);
+        auto result = Synthesize(hand, **model, so, {}, refine);
         t_synth += seconds_since(t0);
         if (!result) {
           log << "  " << object.name << " / " << so.part << " / " << mode_name << ": "

@@ -361,6 +361,10 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
   if (o.synthesis && !rest->empty()) {
     // the data engine on the full mesh: what a method that saw the whole object reaches
     const GraspRefiner settle = Settler(*sim);
+    ObjectModelOptions mo;  // samples seeded as a one-off Synthesize(..., so.seed = o.seed) does
+    mo.sample_seed = o.seed + 1;
+    auto object_model = ObjectModel::Build(*object, mo);
+    if (!object_model) return object_model.error();
     for (int part = 0; part < static_cast<int>(object->part_names.size()); ++part) {
       for (const std::string& mode_name : o.modes) {
         SynthOptions so;
@@ -370,7 +374,7 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
         so.max_attempts = 16 * o.count;
         so.seed = o.seed;
         const auto start = std::chrono::steady_clock::now();
-        Expected<SynthResult> made = Synthesize(hand, *object, so, {}, settle);
+        Expected<SynthResult> made = Synthesize(hand, **object_model, so, {}, settle);
         if (!made) return made.error();
         const PredictedGrasps p = OnTable(made->grasps, (*rest)[0], hand.pose_size());
         const double seconds =

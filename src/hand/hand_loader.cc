@@ -205,9 +205,13 @@ Status DeriveContacts(HandModel* hand, const std::string& label) {
   auto R = [&](int l) { return Mat3(MapMat(data.R(0, l))); };
   auto P = [&](int l) { return Vec3(Eigen::Map<const Vec3>(data.p(0, l))); };
 
-  std::vector<bool> has_child(hand->num_links(), false);
-  for (const Link& l : hand->links) {
-    if (l.parent >= 0) has_child[l.parent] = true;
+  // a tip link has no child link that carries geometry (a URDF's fixed, geometry-free "tip"
+  // frames below the distal links do not count); links come parents first
+  std::vector<bool> has_child(hand->num_links(), false), carries(hand->num_links(), false);
+  for (int l = hand->num_links() - 1; l >= 1; --l) {
+    carries[l] = carries[l] || !hand->links[l].geoms.empty();
+    const int parent = hand->links[l].parent;
+    if (carries[l] && parent >= 0) has_child[parent] = carries[parent] = true;
   }
   std::vector<FingerInfo> fingers;
   for (int l = 1; l < hand->num_links(); ++l) {
@@ -675,7 +679,8 @@ Expected<HandModel> LoadHand(const std::string& mjcf_path, const std::string& sp
     if (!read) return read.error();
     spec = std::move(read.value());
   }
-  auto model = LoadMjcf(mjcf_path);
+  const std::string ext = fs::path(mjcf_path).extension().string();
+  auto model = ext == ".urdf" ? LoadUrdf(mjcf_path) : LoadMjcf(mjcf_path);
   if (!model) return model.error();
   auto hand = HandFromMujoco(model->get(), spec, spec_path.empty() ? mjcf_path : spec_path);
   if (!hand) return hand.error();
@@ -696,10 +701,10 @@ Expected<HandModel> LoadHand(const std::string& path) {
     const fs::path mjcf = fs::path(path).parent_path() / (*spec)["mjcf"].get<std::string>();
     return LoadHand(mjcf.string(), path);
   }
-  if (ext == ".xml" || ext == ".mjcf") return LoadHand(path, std::string());
+  if (ext == ".xml" || ext == ".mjcf" || ext == ".urdf") return LoadHand(path, std::string());
   std::error_code ec;
   if (!fs::exists(path, ec)) return Error{path + ": no such file"};
-  return Error{path + ": expected a hand spec (.json) or an MJCF file (.xml)"};
+  return Error{path + ": expected a hand spec (.json), an MJCF file (.xml) or a URDF (.urdf)"};
 }
 
 std::string_view DefaultHandMjcf() { return EmbeddedHandFile("shadow_hand.xml"); }

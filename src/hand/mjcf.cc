@@ -4,50 +4,85 @@
 
 #include <unistd.h>
 
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <regex>
 #include <sstream>
-#include <stdexcept>
 
 namespace dexvlg {
 namespace {
 
-// MuJoCo reports fatal errors through mju_user_error and exits unless the handler does not return.
-// Turning them into exceptions lets the loader convert them into Error values below.
-struct MujocoFatal : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-void ThrowOnMujocoError(const char* msg) { throw MujocoFatal(msg); }
+// MuJoCo reports fatal errors through mju_user_error and exits the process when the handler
+// returns. The handler jumps back to the innermost GuardMujoco of its thread instead (as
+// MuJoCo's own Python bindings do); no C++ exception ever crosses MuJoCo's C frames.
+thread_local std::jmp_buf* t_guard = nullptr;
+thread_local char t_message[1024];
+
+void JumpOnMujocoError(const char* msg) {
+  if (t_guard == nullptr) {
+    std::fprintf(stderr, "dexvlg: fatal MuJoCo error outside a guarded call: %s\n", msg);
+    std::abort();
+  }
+  std::snprintf(t_message, sizeof(t_message), "%s", msg);
+  std::longjmp(*t_guard, 1);
+}
 void IgnoreMujocoWarning(const char*) {}
 
 void InstallHandlers() {
   static std::once_flag once;
   std::call_once(once, [] {
-    mju_user_error = ThrowOnMujocoError;
+    mju_user_error = JumpOnMujocoError;
     mju_user_warning = IgnoreMujocoWarning;
   });
 }
 
+struct LoadCall {
+  const char* filename;
+  const mjVFS* vfs;
+  char* error;
+  int error_size;
+  mjModel* model;
+};
+
 Expected<MjModelPtr> Compile(const char* filename, const mjVFS* vfs, const std::string& label) {
-  InstallHandlers();
   char error[1024] = {0};
-  mjModel* m = nullptr;
-  try {
-    m = mj_loadXML(filename, vfs, error, sizeof(error));
-  } catch (const MujocoFatal& e) {  // the C library's fatal path, converted to an error value
-    return Error{label + ": MuJoCo failed while loading the MJCF: " + e.what()};
+  LoadCall call{filename, vfs, error, sizeof(error), nullptr};
+  const std::string fatal = GuardMujoco(
+      [](void* c) {
+        auto* l = static_cast<LoadCall*>(c);
+        l->model = mj_loadXML(l->filename, l->vfs, l->error, l->error_size);
+      },
+      &call);
+  if (!fatal.empty()) {  // the C library's fatal path, returned as an error value
+    return Error{label + ": MuJoCo failed while loading the MJCF: " + fatal};
   }
-  if (m == nullptr) {
+  if (call.model == nullptr) {
     return Error{label +
                  ": not a valid MJCF model: " + (error[0] ? error : "unknown MuJoCo error")};
   }
-  return MjModelPtr(m);
+  return MjModelPtr(call.model);
 }
 
 }  // namespace
+
+std::string GuardMujoco(void (*call)(void* context), void* context) {
+  InstallHandlers();
+  std::jmp_buf here;
+  std::jmp_buf* const outer = t_guard;
+  t_guard = &here;
+  if (setjmp(here) == 0) {
+    call(context);
+    t_guard = outer;
+    return "";
+  }
+  t_guard = outer;  // MuJoCo jumped back: its message is in t_message
+  return t_message;
+}
 
 void MjModelDeleter::operator()(mjModel_* m) const { mj_deleteModel(m); }
 
@@ -122,6 +157,72 @@ Expected<MjModelPtr> LoadMjcf(const std::string& path) {
   if (retried) return retried;
   return Error{model.error().message +
                "; with what MuJoCo 2.2.2 lacks dropped or mapped: " + retried.error().message};
+}
+
+namespace {
+
+/// Where a URDF mesh reference points: "package://PKG/rest" is looked for as PKG/rest in the
+/// URDF's folder and the folders above it (as ROS finds a package), a relative path against the
+/// URDF's folder. "" when no such file exists.
+std::filesystem::path ResolveUrdfMesh(const std::string& reference,
+                                      const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string scheme = "package://";
+  if (reference.rfind(scheme, 0) != 0) {
+    const fs::path p(reference);
+    const fs::path full = (p.is_absolute() ? p : dir / p).lexically_normal();
+    return fs::exists(full, ec) ? full : fs::path();
+  }
+  const std::string rest = reference.substr(scheme.size());
+  const size_t slash = rest.find('/');
+  const std::string package = rest.substr(0, slash);
+  const std::string inside = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  for (fs::path a = dir; !a.empty(); a = a.parent_path()) {
+    if (a.filename() == package && fs::exists(a / inside, ec))
+      return (a / inside).lexically_normal();
+    if (fs::exists(a / package / inside, ec)) return (a / package / inside).lexically_normal();
+    if (a == a.parent_path()) break;
+  }
+  return {};
+}
+
+}  // namespace
+
+Expected<MjModelPtr> LoadUrdf(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return Error{path + ": no such URDF file"};
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string xml = text.str();
+  const fs::path dir = fs::absolute(path, ec).parent_path();
+  // every mesh by its absolute path, so that MuJoCo need not strip or guess folders
+  static const std::regex mesh(R"re((<mesh\b[^>]*\bfilename\s*=\s*")([^"]*)("))re");
+  std::string out;
+  auto begin = std::sregex_iterator(xml.begin(), xml.end(), mesh);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    const fs::path file = ResolveUrdfMesh(m[2].str(), dir);
+    if (file.empty()) return Error{path + ": mesh \"" + m[2].str() + "\" not found"};
+    out += xml.substr(last, m.position(0) - last) + m[1].str() + file.string() + m[3].str();
+    last = m.position(0) + m.length(0);
+  }
+  out += xml.substr(last);
+  // MuJoCo's URDF options: keep those paths, drop the visual meshes (dexvlg collides and draws
+  // the collision geometry), even out inertias that URDF exports often get wrong
+  static const std::regex robot(R"(<robot\b[^>]*>)");
+  std::smatch r;
+  if (!std::regex_search(out, r, robot)) return Error{path + ": no <robot> element (not a URDF)"};
+  if (out.find("<mujoco>") == std::string::npos) {
+    out = r.prefix().str() + r.str() +
+          "<mujoco><compiler strippath=\"false\" discardvisual=\"true\" "
+          "balanceinertia=\"true\" fusestatic=\"false\"/></mujoco>" +
+          r.suffix().str();
+  }
+  return LoadMjcfText(out, path);
 }
 
 Expected<MjModelPtr> LoadMjcfText(std::string_view xml, const std::string& name) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <limits>
+#include <new>
 #include <random>
 #include <set>
 #include <sstream>
@@ -484,10 +486,57 @@ Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& obj
   return scene;
 }
 
+namespace {
+
+/// The first fatal MuJoCo error of this thread's current simulation ("" while there is none).
+/// Once one happened the steps below do nothing, and Run, Settle or RestingPoses report it.
+thread_local std::string t_mujoco_error;
+
+struct AdvanceCall {
+  const mjModel* m;
+  mjData* d;
+  int steps;
+};
+
+/// `steps` calls of mj_step, or one mj_forward when `steps` is 0, guarded (GuardMujoco).
+void Advance(const mjModel* m, mjData* d, int steps) {
+  if (!t_mujoco_error.empty()) return;
+  AdvanceCall call{m, d, steps};
+  t_mujoco_error = GuardMujoco(
+      [](void* context) {
+        const auto* c = static_cast<const AdvanceCall*>(context);
+        if (c->steps == 0) mj_forward(c->m, c->d);
+        for (int s = 0; s < c->steps; ++s) mj_step(c->m, c->d);
+      },
+      &call);
+}
+void Step(const mjModel* m, mjData* d, int steps = 1) { Advance(m, d, steps); }
+void Forward(const mjModel* m, mjData* d) { Advance(m, d, 0); }
+
+struct MakeDataCall {
+  const mjModel* m;
+  mjData* d;
+};
+
+/// mj_makeData, guarded: MuJoCo's fatal error (out of memory) becomes std::bad_alloc.
+mjData* MakeData(const mjModel* m) {
+  MakeDataCall call{m, nullptr};
+  const std::string fatal = GuardMujoco(
+      [](void* context) {
+        auto* c = static_cast<MakeDataCall*>(context);
+        c->d = mj_makeData(c->m);
+      },
+      &call);
+  if (!fatal.empty() || call.d == nullptr) throw std::bad_alloc();
+  return call.d;
+}
+
+}  // namespace
+
 SimWorker SimScene::MakeWorker() const {
   SimWorker w;
-  w.data = mj_makeData(model_);
-  w.saved = mj_makeData(model_);
+  w.data = MakeData(model_);
+  w.saved = MakeData(model_);
   return w;
 }
 
@@ -510,7 +559,7 @@ void SimScene::Place(mjData* d, const double* r) const {
   for (int a = 0; a < 7; ++a) d->qpos[root_qpos_ + a] = r[a];
   for (size_t j = 0; j < joint_qpos_.size(); ++j) d->qpos[joint_qpos_[j]] = r[7 + j];
   SetTargets(d, r);
-  mj_forward(model_, d);
+  Forward(model_, d);
 }
 
 void SimScene::Move(mjData* d, const double* from, const double* to, bool pin,
@@ -525,7 +574,7 @@ void SimScene::Move(mjData* d, const double* from, const double* to, bool pin,
     BlendPoseRows(from, to, size, static_cast<double>(k) / n, row.data());
     SetTargets(d, row.data());
     for (int s = 0; s < p.substeps; ++s) {
-      mj_step(m, d);
+      Step(m, d);
       if (pin && !p.table) {
         const double identity[7] = {0, 0, 0, 1, 0, 0, 0};
         for (int a = 0; a < 7; ++a) d->qpos[object_qpos_ + a] = identity[a];
@@ -561,13 +610,14 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   const SimParams& p = params_;
   SimOutcome out;
   out.held.fill(-1);
+  t_mujoco_error.clear();
   const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
   // pregrasp -> grasp, then grasp -> squeeze: waypoints x substeps each, palm and fingers
   // together (DexGraspBench's control_hand_with_interp)
   auto from_pregrasp = [&] {  // the hand placed at the pregrasp closes and squeezes
     Move(d, pregrasp, grasp, p.pin_object_while_closing);  // pinned: the lenient variant only
     Move(d, grasp, squeeze, p.pin_object_while_closing);
-    mj_forward(m, d);
+    Forward(m, d);
   };
 
   // the DexVLG checks at the placed grasp pose: exact penetration, self-penetration
@@ -646,7 +696,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     const double z0 = d->mocap_pos[3 * mocap_ + 2];
     for (int s = 0; s < 2 * lift; ++s) {
       d->mocap_pos[3 * mocap_ + 2] = z0 + p.lift_height * std::min(1.0, (s + 1.0) / lift);
-      mj_step(m, d);
+      Step(m, d);
     }
     // displacement relative to where the hand took it: the lifted pose
     all = judge(4, d->qpos + object_qpos_, p.lift_height);
@@ -668,7 +718,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
                           : force_steps + 1;
     int still = 0;
     for (int s = 0; s < force_steps && held && still < settle_steps; ++s) {
-      mj_step(m, d);
+      Step(m, d);
       const mjtNum* q = d->qpos + object_qpos_;
       // judged every check_every steps, from the pose at reset (DexGraspBench)
       if ((s + 1) % check_every == 0) held = judge(dir, q, 0);
@@ -711,6 +761,11 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   } else if (!out.part_aligned) {
     out.reason = "off the target part";
   }
+  if (!t_mujoco_error.empty()) {  // what the simulation said after the error means nothing
+    out.success = false;
+    out.held.fill(0);
+    out.reason = "MuJoCo error: " + t_mujoco_error;
+  }
   out.valid = out.reason.empty();
   return out;
 }
@@ -726,6 +781,12 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
   mjData* d = w.data;
   const int size = hand_->pose_size(), nq = hand_->nq();
   SettledGrasp out;
+  t_mujoco_error.clear();
+  auto failed = [&] {  // a fatal MuJoCo error: nothing after it can be trusted
+    if (t_mujoco_error.empty()) return false;
+    out.reason = "MuJoCo error: " + t_mujoco_error;
+    return true;
+  };
   Place(d, pregrasp);
   double object_depth = 0, self_depth = 0;
   Depths(d, &object_depth, &self_depth);
@@ -741,8 +802,9 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
     Move(d, grasp, squeeze, false);
   }
   const int hold_steps = std::max(0, static_cast<int>(std::lround(hold / params_.timestep)));
-  for (int s = 0; s < hold_steps; ++s) mj_step(m, d);
-  mj_forward(m, d);
+  Step(m, d, hold_steps);
+  Forward(m, d);
+  if (failed()) return out;
   const mjtNum* q_O = d->qpos + object_qpos_;
   out.moved = std::sqrt(q_O[0] * q_O[0] + q_O[1] * q_O[1] + q_O[2] * q_O[2]);
   out.turned_deg = RotationDeg(q_O + 3);
@@ -773,9 +835,10 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
     if (round >= 4 && depth < kReleasedDepth) break;
     for (int j = 0; j < nq; ++j) q[j] = d->qpos[joint_qpos_[j]];
     SetJointTargets(d, q.data());
-    for (int s = 0; s < hold_steps / 4; ++s) mj_step(m, d);
+    Step(m, d, hold_steps / 4);
   }
-  mj_forward(m, d);
+  Forward(m, d);
+  if (failed()) return out;
   // the hand relative to the object at rest: X_OH = X_WO^-1 X_WH
   const Eigen::Quaterniond R_WO(q_O[3], q_O[4], q_O[5], q_O[6]);
   const mjtNum* q_H = d->qpos + root_qpos_;
@@ -818,6 +881,7 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
                               hand_->joints[j].upper);
     }
     Place(d, pre.data());
+    if (failed()) return out;
     Depths(d, &object_depth, &self_depth);
     if (object_depth <= 0 && self_depth <= params_.max_self_penetration) {
       out.pregrasp = pre;
@@ -832,6 +896,7 @@ std::array<double, kDirections> SimScene::UnheldTranslation(SimWorker& w) const 
   const mjModel* m = model_;
   mjData* d = w.data;
   std::array<double, kDirections> moved{};
+  t_mujoco_error.clear();
   const int force_steps =
       std::max(1, static_cast<int>(std::lround(params_.force_time / params_.timestep)));
   for (int dir = 0; dir < kDirections; ++dir) {
@@ -842,9 +907,10 @@ std::array<double, kDirections> SimScene::UnheldTranslation(SimWorker& w) const 
     }
     mjtNum* f = d->xfrc_applied + 6 * object_body_;
     f[dir / 2] = (dir % 2 == 0 ? 1 : -1) * params_.force_per_kg * params_.object_mass;
-    for (int s = 0; s < force_steps; ++s) mj_step(m, d);
+    Step(m, d, force_steps);
     const mjtNum* q = d->qpos + object_qpos_;
-    moved[dir] = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+    moved[dir] = t_mujoco_error.empty() ? std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2])
+                                        : std::numeric_limits<double>::infinity();
   }
   return moved;
 }
@@ -865,7 +931,7 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
   auto model = LoadMjcfText(x.str(), object.name + " drop scene");
   if (!model) return model.error();
   std::unique_ptr<mjModel, void (*)(mjModel*)> m(model->release(), mj_deleteModel);
-  std::unique_ptr<mjData, void (*)(mjData*)> d(mj_makeData(m.get()), mj_deleteData);
+  std::unique_ptr<mjData, void (*)(mjData*)> d(MakeData(m.get()), mj_deleteData);
   Vec3 lo, hi;
   object.mesh.Bounds(&lo, &hi);
   const double radius = 0.5 * (hi - lo).norm();
@@ -878,6 +944,7 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
   };
   std::vector<Found> found;
   const int drops = std::max(4, 3 * count);
+  t_mujoco_error.clear();
   for (int drop = 0; drop < drops; ++drop) {
     mj_resetData(m.get(), d.get());
     Eigen::Quaterniond q(normal(rng), normal(rng), normal(rng), normal(rng));
@@ -888,7 +955,11 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
     d->qpos[3] = q.w(), d->qpos[4] = q.x(), d->qpos[5] = q.y(), d->qpos[6] = q.z();
     double speed = 1e9;  // falls, tips and settles: up to 6 s, checked every second
     for (int second = 0; second < 6 && speed > 0.01; ++second) {
-      for (int s = 0; s < 500; ++s) mj_step(m.get(), d.get());
+      Step(m.get(), d.get(), 500);
+      if (!t_mujoco_error.empty()) {
+        return Error{object.name +
+                     ": MuJoCo failed while the object settled on the table: " + t_mujoco_error};
+      }
       speed = 0;
       for (int a = 0; a < 6; ++a) speed = std::max(speed, std::abs(d->qvel[a]));
     }

@@ -1,5 +1,7 @@
 #include "synth/synth.h"
 
+#include "synth/object_model.h"
+
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -81,46 +83,7 @@ Mat3 AlignHand(const HandFrame& frame, const Vec3& d, Vec3 u) {
   return B * A.transpose();
 }
 
-struct PartSetup {
-  PartInfo info;
-  Vec3 outward = Vec3::UnitZ();       ///< from the rest of the object towards the part
-  std::vector<Vec3> points, normals;  ///< samples on the part
-};
-
-PartSetup SetupPart(const LabeledMesh& object, int part) {
-  PartSetup s;
-  for (const PartInfo& p : AnalyseParts(object)) {
-    if (p.label == part) s.info = p;
-  }
-  Vec3 rest = Vec3::Zero(), mine = Vec3::Zero();
-  double rest_area = 0, mine_area = 0;
-  const TriMesh& m = object.mesh;
-  for (int f = 0; f < m.num_faces(); ++f) {
-    const Vec3 c = m.FaceCentroid(f);
-    const double a = m.FaceArea(f);
-    if (object.face_labels[f] == part) {
-      mine += a * c;
-      mine_area += a;
-    } else {
-      rest += a * c;
-      rest_area += a;
-    }
-  }
-  if (rest_area > 0 && mine_area > 0) {
-    const Vec3 d = mine / mine_area - rest / rest_area;
-    if (d.norm() > 1e-9) s.outward = d.normalized();
-  }
-  const SurfaceSamples samples = SampleSurface(object.mesh, 2048, 7);
-  for (size_t i = 0; i < samples.points.size(); ++i) {
-    if (object.face_labels[samples.faces[i]] == part) {
-      s.points.push_back(samples.points[i]);
-      s.normals.push_back(samples.normals[i]);
-    }
-  }
-  return s;
-}
-
-std::vector<double> InitialPoseFor(const HandModel& hand, const PartSetup& part, GraspMode mode,
+std::vector<double> InitialPoseFor(const HandModel& hand, const PartModel& part, GraspMode mode,
                                    unsigned seed, int attempt, const Vec3* up = nullptr) {
   std::mt19937 rng(seed * 1000003u + static_cast<unsigned>(attempt) * 7919u + 17u);
   std::uniform_real_distribution<double> uniform(0, 1);
@@ -451,7 +414,13 @@ HandModel CoarseSurface(const HandModel& hand, int stride) {
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
                                 GraspMode mode, unsigned seed, int attempt,
                                 const Vec3* table_normal) {
-  return InitialPoseFor(hand, SetupPart(object, part), mode, seed, attempt, table_normal);
+  return InitialPoseFor(hand, DescribePart(object, part), mode, seed, attempt, table_normal);
+}
+
+std::vector<double> InitialPose(const HandModel& hand, const ObjectModel& object, int part,
+                                GraspMode mode, unsigned seed, int attempt,
+                                const Vec3* table_normal) {
+  return InitialPoseFor(hand, object.Part(part), mode, seed, attempt, table_normal);
 }
 
 double LowestAlong(const HandModel& hand, const double* pose, const Vec3& normal) {
@@ -511,22 +480,52 @@ std::pair<EnergyTerms, EnergyTerms> OptimisePose(const HandModel& hand, const Ha
   return {steps > 0 ? first : last, last};
 }
 
+namespace {
+
+/// The label of `options.part` on `object`, or an error listing its parts.
+Expected<int> TargetLabel(const LabeledMesh& object, const SynthOptions& options) {
+  std::string names;
+  for (size_t i = 0; i < object.part_names.size(); ++i) {
+    if (object.part_names[i] == options.part) return static_cast<int>(i);
+    names += (names.empty() ? "" : ", ") + object.part_names[i];
+  }
+  return Error{object.name + ": no part named \"" + options.part + "\" (parts: " + names + ")"};
+}
+
+}  // namespace
+
 Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
                                  const SynthOptions& options,
                                  const std::function<void(int, int)>& progress,
                                  const GraspRefiner& refine) {
   const auto start = std::chrono::steady_clock::now();
+  if (auto label = TargetLabel(object, options); !label) return label.error();
+  if (Status s = options.Validate(); !s) return s.error();
+  ObjectModel::Options mo;
+  mo.sdf_spacing = options.sdf_spacing;
+  mo.sample_seed = options.seed + 1;
+  auto model = ObjectModel::Build(object, mo);
+  if (!model) return model.error();
+  auto result = Synthesize(hand, **model, options, progress, refine);
+  if (result) {  // the object's fields and samples count as this run's setup
+    const double built = (*model)->build_seconds();
+    result->summary.setup_seconds += built;
+    result->summary.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return result;
+}
+
+Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model,
+                                 const SynthOptions& options,
+                                 const std::function<void(int, int)>& progress,
+                                 const GraspRefiner& refine) {
+  const auto start = std::chrono::steady_clock::now();
+  const LabeledMesh& object = model.object();
   SynthResult result;
-  int part = -1;
-  std::string names;
-  for (size_t i = 0; i < object.part_names.size(); ++i) {
-    if (object.part_names[i] == options.part) part = static_cast<int>(i);
-    names += (names.empty() ? "" : ", ") + object.part_names[i];
-  }
-  if (part < 0) {
-    return Error{object.name + ": no part named \"" + options.part + "\" (parts: " + names + ")"};
-  }
-  if (Status s = CheckGraspableSize(object.mesh, object.name); !s) return s.error();
+  auto label = TargetLabel(object, options);
+  if (!label) return label.error();
+  const int part = *label;
   result.target_label = part;
   result.contacts = ModeContacts(hand, options.mode);
   const int k = static_cast<int>(result.contacts.size());
@@ -535,25 +534,24 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
                  std::to_string(k) + " contacts (2.." + std::to_string(kMaxFcContacts) + ")"};
   }
   if (Status s = options.Validate(); !s) return s.error();
-  const MeshSdf exact(object.mesh);
-  const SdfGrid field(exact, options.sdf_spacing, 0.03);
-  const MeshSdf part_surface(object.Part(part));
-  const SdfGrid part_field(exact, part_surface, options.sdf_spacing, 0.03);
-  const PartSetup setup = SetupPart(object, part);
+  if (std::abs(model.options().sdf_spacing - options.sdf_spacing) > 1e-12) {
+    std::ostringstream m;
+    m << object.name << ": the object model's grids have spacing " << model.options().sdf_spacing
+      << " m, the synthesis options ask for " << options.sdf_spacing << " m";
+    return Error{m.str()};
+  }
+  const PartModel& setup = model.Part(part);
   EnergyObject eo;
-  eo.field = &field;
-  eo.part_field = &part_field;
+  eo.field = &model.field();
+  eo.part_field = &setup.field;
   eo.centre = setup.info.box.centre;
   eo.table = options.table;
   eo.table_normal = options.table_normal;
   eo.table_offset = options.table_offset;
-  const SurfaceSamples dense = SampleSurface(object.mesh, 8192, options.seed + 1);
-  const SurfaceSamples pen = FarthestPointSubset(dense, 384);
-  eo.pen_points = pen.points;
-  const SurfaceSamples bar = FarthestPointSubset(dense, 1024);
-  for (size_t i = 0; i < bar.points.size(); ++i) {
-    if (object.face_labels[bar.faces[i]] != part) eo.off_part.push_back(bar.points[i]);
-  }
+  eo.pen_points = model.pen_points();
+  eo.off_part = setup.off_part;
+  const MeshSdf& exact = model.exact();
+  const SurfaceSamples& dense = model.dense();
 
   const int ps = hand.pose_size();
   const int max_attempts = options.max_attempts > 0 ? options.max_attempts : 16 * options.count;

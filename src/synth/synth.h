@@ -12,6 +12,7 @@
 #include "hand/hand_model.h"
 #include "object/mesh.h"
 #include "synth/energy.h"
+#include "synth/object_model.h"
 
 namespace dexvlg {
 
@@ -100,7 +101,16 @@ const char* ModeName(GraspMode mode);
 /// Synthesises grasps of `object` (a closed mesh with part labels, e.g. a prepared object) on
 /// part `options.part`. `progress(done, total)` is called after each batch (may be empty);
 /// `refine` (may be empty) runs on every grasp the filters accept, e.g. sim's settling.
+/// Builds the object's model (ObjectModel, with options.sdf_spacing and surface samples seeded
+/// by options.seed + 1) for this one call: callers that synthesise an object more than once
+/// build the model once and use the overload below.
 Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& object,
+                                 const SynthOptions& options,
+                                 const std::function<void(int, int)>& progress = {},
+                                 const GraspRefiner& refine = {});
+/// The same on a built object model (its grid spacing must be options.sdf_spacing); nothing of
+/// the object is rebuilt but the target part's grid on its first use.
+Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& object,
                                  const SynthOptions& options,
                                  const std::function<void(int, int)>& progress = {},
                                  const GraspRefiner& refine = {});
@@ -139,6 +149,9 @@ HandModel CoarseSurface(const HandModel& hand, int stride);
 
 /// Initial pose row of attempt `attempt` (deterministic in seed and attempt).
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
+                                GraspMode mode, unsigned seed, int attempt,
+                                const Vec3* table_normal = nullptr);
+std::vector<double> InitialPose(const HandModel& hand, const ObjectModel& object, int part,
                                 GraspMode mode, unsigned seed, int attempt,
                                 const Vec3* table_normal = nullptr);
 
