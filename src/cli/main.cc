@@ -24,6 +24,8 @@ namespace {
 
 constexpr int kExitInputError = 1;
 constexpr int kExitInternalError = 3;
+constexpr const char* kHandHelp =
+    "Hand spec (.json), MJCF (.xml) or URDF (.urdf); default: built-in";
 
 int Fail(const dexvlg::Error& e) {
   std::cerr << "dexvlg: error: " << e.message << "\n";
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
   // dexvlg demo
   auto* demo = app.add_subcommand("demo", "Run the built-in demo (README command 1)");
   std::string demo_hand;
-  demo->add_option("--hand", demo_hand, "Hand spec (.json) or MJCF (.xml); default: built-in");
+  demo->add_option("--hand", demo_hand, kHandHelp);
 
   // dexvlg hand ...
   auto* hand_cmd = app.add_subcommand("hand", "Inspect hand models: info, fk, spec");
@@ -82,13 +84,13 @@ int main(int argc, char** argv) {
   std::string hand_path;
   bool as_json = false;
   auto* info = hand_cmd->add_subcommand("info", "Joints, limits, links and contact sets of a hand");
-  info->add_option("--hand", hand_path, "Hand spec (.json) or MJCF (.xml); default: built-in");
+  info->add_option("--hand", hand_path, kHandHelp);
   info->add_flag("--json", as_json, "Print JSON instead of a table");
 
   dexvlg::cli::FkOptions fk_options;
   auto* fk = hand_cmd->add_subcommand(
       "fk", "Link frames and contact points for one hand configuration (forward kinematics)");
-  fk->add_option("--hand", hand_path, "Hand spec (.json) or MJCF (.xml); default: built-in");
+  fk->add_option("--hand", hand_path, kHandHelp);
   fk->add_option("--q", fk_options.q, "Joint values in the hand's joint order (see `hand info`)")
       ->delimiter(',');
   fk->add_option("--preset", fk_options.preset, "Joints when --q is absent")
@@ -102,7 +104,7 @@ int main(int argc, char** argv) {
       "spec",
       "Write the hand spec (contacts, wrap/pinch sets, self-collision pairs) as JSON; "
       "for a bare MJCF this is the derived spec, ready to edit");
-  spec->add_option("--hand", hand_path, "Hand spec (.json) or MJCF (.xml); default: built-in");
+  spec->add_option("--hand", hand_path, kHandHelp);
   spec->add_option("--out", spec_out, "Output file (default: standard output)");
 
   // dexvlg object ...
@@ -193,8 +195,7 @@ int main(int argc, char** argv) {
   std::string hand_render_out, hand_render_preset = "mid";
   auto* hand_render = hand_cmd->add_subcommand(
       "render", "Write a PNG of the hand's collision shapes, coloured by link (four views)");
-  hand_render->add_option("--hand", hand_path,
-                          "Hand spec (.json) or MJCF (.xml); default: built-in");
+  hand_render->add_option("--hand", hand_path, kHandHelp);
   hand_render->add_option("--preset", hand_render_preset, "Joint values")
       ->check(CLI::IsMember({"rest", "mid", "open", "closed"}))
       ->capture_default_str();
@@ -228,7 +229,7 @@ int main(int argc, char** argv) {
   synth->add_option("--steps", synth_options.steps, "Optimiser steps per attempt")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  synth->add_option("--hand", synth_hand, "Hand spec (.json) or MJCF (.xml); default: built-in");
+  synth->add_option("--hand", synth_hand, kHandHelp);
   synth
       ->add_option("--max-penetration", synth_options.max_penetration,
                    "Filter: deepest hand-object penetration (m)")
@@ -280,8 +281,9 @@ int main(int argc, char** argv) {
       ->required();
   validate->add_option("--object", validate_request.object,
                        "Object source (default: the one recorded in the file)");
-  validate->add_option("--hand", validate_request.hand,
-                       "Hand spec or MJCF (default: the one recorded in the file)");
+  validate->add_option(
+      "--hand", validate_request.hand,
+      "Hand spec (.json), MJCF (.xml) or URDF (.urdf); default: the one recorded in the file");
   validate->add_option("--kp", validate_request.params.kp, "Joint position gain (N m/rad)")
       ->capture_default_str();
   validate
@@ -318,7 +320,7 @@ int main(int argc, char** argv) {
   import->add_option("--mode", import_request.mode, "Contact set recorded with the grasps")
       ->check(CLI::IsMember({"wrap", "pinch"}))
       ->capture_default_str();
-  import->add_option("--hand", import_request.hand, "Hand spec or MJCF; default: built-in");
+  import->add_option("--hand", import_request.hand, kHandHelp);
   import->add_option("--joint-map", import_request.joint_map,
                      "JSON {\"their joint name\": \"our joint name\"} for the header");
   import->add_option("--out", import_request.out, "Grasp file to write (.h5)")->required();
@@ -336,8 +338,7 @@ int main(int argc, char** argv) {
                    "source per line, or a comma-separated list (procedural names allowed)")
       ->required();
   generate->add_option("--out", generate_request.options.out, "Dataset folder")->required();
-  generate->add_option("--hand", generate_request.options.hand,
-                       "Hand spec or MJCF; default: built-in");
+  generate->add_option("--hand", generate_request.options.hand, kHandHelp);
   generate
       ->add_option("--count", generate_request.options.count,
                    "Synthesised grasps per part and mode (all are validated)")

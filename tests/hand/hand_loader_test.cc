@@ -115,6 +115,49 @@ TEST(LoadHandTest, LeapWrittenForALaterMujocoLoads) {
   EXPECT_LT(hand->surface_points.size(), 15000u);
 }
 
+// URDF hands (BODex and DexGraspNet ship URDF) through MuJoCo's URDF reader: a Shadow Hand with
+// relative mesh paths and a LEAP hand with package:// paths.
+TEST(LoadHandTest, UrdfHandsLoad) {
+  DEXVLG_REQUIRE_ASSETS(assets);
+  auto shadow = LoadHand(assets + "/hands/dexurdf_shadow_hand/shadow_hand_right.urdf");
+  ASSERT_TRUE(shadow.ok()) << shadow.error().message;
+  EXPECT_EQ(shadow->nq(), 22);
+  EXPECT_EQ(shadow->links[0].name, "palm");
+  EXPECT_EQ(shadow->wrap.size(), 7u);  // 5 fingertips + 2 palm points
+  // the fingertip contacts sit on the distal links, not on the geometry-free "tip" frames
+  for (int c : shadow->pinch) {
+    const std::string& link = shadow->links[shadow->contacts[c].link].name;
+    if (shadow->contacts[c].link != 0) {
+      EXPECT_NE(link.find("distal"), std::string::npos) << link;
+    }
+  }
+  ExpectContactsOnSurface(*shadow);
+  auto leap =
+      LoadHand(assets + "/hands/dexgraspnet2_leap/robot_models/urdf/leap_hand_simplified.urdf");
+  ASSERT_TRUE(leap.ok()) << leap.error().message;
+  EXPECT_EQ(leap->nq(), 16);
+  ExpectContactsOnSurface(*leap);
+}
+
+TEST(LoadHandTest, UrdfErrorsNameTheFileAndTheMesh) {
+  TempDir dir;
+  const std::string missing = dir.Write(
+      "hand.urdf",
+      "<robot name=\"h\"><link name=\"palm\"><collision><geometry><mesh "
+      "filename=\"package://nowhere/meshes/palm.stl\"/></geometry></collision></link></robot>");
+  auto r = LoadHand(missing);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find(missing), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("package://nowhere/meshes/palm.stl"), std::string::npos)
+      << r.error().message;
+  const std::string not_urdf = dir.Write("other.urdf", "<mujoco/>");
+  r = LoadHand(not_urdf);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("not a URDF"), std::string::npos) << r.error().message;
+  r = LoadHand(dir.Write("nothing.urdf", ""));
+  ASSERT_FALSE(r.ok());
+}
+
 TEST(LoadHandTest, ModelsForALaterMujocoAreMappedToThisOne) {
   TempDir dir;
   dir.Write("box.obj",
