@@ -16,7 +16,7 @@
 
 #include "hand/hand_loader.h"
 #include "hand/kinematics.h"
-#include "hand/mjcf.h"
+#include "mj/mjcf.h"
 
 namespace dexvlg {
 namespace {

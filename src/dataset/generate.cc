@@ -15,6 +15,7 @@
 #include "dataset/store.h"
 #include "hand/hand_loader.h"
 #include "object/convex.h"
+#include "object/mjcf_object.h"
 #include "object/object_source.h"
 #include "object/procedural.h"
 #include "parts/prepare.h"
@@ -28,6 +29,12 @@ namespace {}  // namespace
 Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
   std::vector<std::string> out;
   std::error_code ec;
+  // one object's own folder (labelled, YCB's textured.obj, an MJCF file) is that one object
+  const bool one_object =
+      fs::is_directory(spec, ec) &&
+      (fs::exists(fs::path(spec) / "part_labels.json", ec) ||
+       fs::exists(fs::path(spec) / "textured.obj", ec) || IsMjcfObjectFile(ObjectFolderMesh(spec)));
+  if (one_object) return std::vector<std::string>{ObjectFolderMesh(spec)};
   if (fs::is_directory(spec)) {
     std::vector<fs::path> entries;
     for (const auto& e : fs::directory_iterator(spec, ec)) entries.push_back(e.path());

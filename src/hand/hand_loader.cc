@@ -13,7 +13,7 @@
 
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
-#include "hand/mjcf.h"
+#include "mj/mjcf.h"
 
 namespace dexvlg {
 

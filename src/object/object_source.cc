@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "object/mesh_io.h"
+#include "object/mjcf_object.h"
 #include "object/procedural.h"
 
 namespace dexvlg {
@@ -22,7 +23,16 @@ std::string ObjectFolderMesh(const std::string& folder) {
   std::error_code ec;
   if (fs::exists(dir / "part_labels.json", ec)) return dir.string();  // a part-labelled folder
   if (fs::exists(dir / "textured.obj", ec)) return (dir / "textured.obj").string();
+  // an MJCF description (BiGym) places and colours its mesh: it wins over the bare mesh files
   std::vector<std::string> meshes;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && IsMjcfObjectFile(e.path().string()))
+      meshes.push_back(e.path().string());
+  }
+  if (!meshes.empty()) {
+    std::sort(meshes.begin(), meshes.end());
+    return meshes.front();
+  }
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (e.is_regular_file() && IsMeshFileName(e.path().string()))
       meshes.push_back(e.path().string());
@@ -52,6 +62,9 @@ Expected<LabeledMesh> LoadObjectUnscaled(const std::string& source, double file_
   std::error_code ec;
   const fs::path path(source);
   if (fs::is_directory(path, ec)) return LoadLabeledMesh(source);
+  if (fs::is_regular_file(path, ec) && IsMjcfObjectFile(source)) {
+    return LoadMjcfObject(source, file_scale);
+  }
   if (fs::is_regular_file(path, ec)) {
     MeshLoadOptions options;
     options.scale = file_scale;

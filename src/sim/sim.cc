@@ -14,7 +14,7 @@
 #include "core/demand.h"
 #include "hand/hand_geometry.h"
 #include "hand/kinematics.h"
-#include "hand/mjcf.h"
+#include "mj/mjcf.h"
 #include "object/convex.h"
 
 namespace dexvlg {

@@ -337,6 +337,15 @@ TEST(DatasetTest, ObjectListsAndShardNames) {
   EXPECT_EQ(*folders, *listed);
   fs::create_directories(dir / "empty");
   EXPECT_FALSE(ListObjects((dir / "empty").string()).ok()) << "a folder with no objects";
+  // one object's own folder is that object, not a folder of objects: YCB's textured.obj, and an
+  // MJCF file beside its assets folder (BiGym) stands for the folder
+  EXPECT_EQ(*ListObjects((dir / "a").string()),
+            (std::vector<std::string>{(dir / "a" / "textured.obj").string()}));
+  fs::create_directories(dir / "c" / "assets");
+  std::ofstream(dir / "c" / "assets" / "c.obj") << "v 0 0 0\n";
+  std::ofstream(dir / "c" / "c.xml") << "<mujoco model=\"c\"/>\n";
+  EXPECT_EQ(*ListObjects((dir / "c").string()),
+            (std::vector<std::string>{(dir / "c" / "c.xml").string()}));
   fs::remove_all(dir);
 }
 

@@ -1,6 +1,6 @@
 // Loading hands: the built-in hand, Menagerie hands with derived specs, and bad input.
 #include "hand/hand_loader.h"
-#include "hand/mjcf.h"
+#include "mj/mjcf.h"
 
 #include <gtest/gtest.h>
 

@@ -14,7 +14,7 @@
 #include "alloc_counter.h"
 #include "hand/hand_geometry.h"
 #include "hand/hand_loader.h"
-#include "hand/mjcf.h"
+#include "mj/mjcf.h"
 #include "test_util.h"
 
 namespace dexvlg {

@@ -1,4 +1,4 @@
-#include "hand/mjcf.h"
+#include "mj/mjcf.h"
 
 #include <mujoco/mujoco.h>
 

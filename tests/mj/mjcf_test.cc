@@ -1,5 +1,5 @@
 // MuJoCo's fatal errors come back as values from the guarded call, and the process goes on.
-#include "hand/mjcf.h"
+#include "mj/mjcf.h"
 
 #include <gtest/gtest.h>
 #include <mujoco/mujoco.h>
