@@ -311,9 +311,13 @@ int main(int argc, char** argv) {
   dexvlg::cli::ImportRequest import_request;
   auto* import = app.add_subcommand(
       "import",
-      "Turn pose rows from other tools (CSV x,y,z,qw,qx,qy,qz,<joint names>) into a grasp file "
-      "for `dexvlg validate` (docs/grasp_file.md)");
-  import->add_option("ROWS", import_request.rows, "CSV file with a header")->required();
+      "Turn grasps from other tools into a grasp file for `dexvlg validate`: CSV rows "
+      "x,y,z,qw,qx,qy,qz,<joint names>, or DexGraspBench .npy grasp files (docs/grasp_file.md)");
+  import
+      ->add_option("ROWS", import_request.rows,
+                   "CSV file with a header, or a DexGraspBench .npy file or a folder of them "
+                   "(one object; its obj_scale is applied to --object)")
+      ->required();
   import->add_option("--object", import_request.object, "Object source (the rows' frame)")
       ->required();
   import->add_option("--part", import_request.part, "Target part name")->required();
@@ -401,8 +405,11 @@ int main(int argc, char** argv) {
       "export", "Write point clouds as PLY and grasps as CSV or JSON rows");
   dataset_export->add_option("DATASET", dataset_path, "Dataset folder")->required();
   dataset_export->add_option("--out", export_out, "Output folder")->required();
-  dataset_export->add_option("--format", export_format, "Grasp rows format")
-      ->check(CLI::IsMember({"csv", "json"}))
+  dataset_export
+      ->add_option("--format", export_format,
+                   "Grasp rows format: csv, json, or dexgraspbench (one .npy per successful grasp "
+                   "in DexGraspBench's layout, pregrasp, grasp and squeeze; docs/grasp_file.md)")
+      ->check(CLI::IsMember({"csv", "json", "dexgraspbench"}))
       ->capture_default_str();
 
   // dexvlg train / predict

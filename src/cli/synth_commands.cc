@@ -52,7 +52,7 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
   for (const auto& [reason, count] : s.rejected)
     log << "  rejected, " << reason << ": " << count << "\n";
   if (!out.grasps.empty()) {
-    if (Status st = WriteGraspFile(out.grasps, hand, closed, options, *result, source); !st)
+    if (Status st = WriteGraspFile(out.grasps, hand, closed, options, *result, source, scale); !st)
       return st;
     log << "wrote " << out.grasps << "\n";
   }

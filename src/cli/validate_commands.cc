@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -21,6 +22,7 @@
 #include "object/mesh_sdf.h"
 #include "parts/prepare.h"
 #include "sim/validate.h"
+#include "synth/dexgraspbench.h"
 #include "synth/grasp_file.h"
 
 namespace dexvlg::cli {
@@ -42,7 +44,9 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
   if (source.empty()) {
     return Error{request.grasps + ": the file does not record its object; pass --object"};
   }
-  auto object = LoadClosedObject(source);
+  // the recorded object as it was loaded (--scale, --size); an --object of the user's own as it is
+  auto object =
+      LoadClosedObject(source, request.object.empty() ? set->object_scale : ObjectScale{});
   if (!object) return object.error();
   int target = -1;
   for (size_t i = 0; i < object->part_names.size(); ++i) {
@@ -127,11 +131,12 @@ std::vector<std::string> SplitCsv(const std::string& line) {
   return out;
 }
 
-}  // namespace
+namespace fs = std::filesystem;
 
-Status RunImport(const ImportRequest& request, std::ostream& log) {
-  auto hand = ResolveHand(request.hand);
-  if (!hand) return hand.error();
+/// Grasp rows (object frame, the hand's joint order) from a CSV of x,y,z,qw,qx,qy,qz,<joints>,
+/// with a pregrasp (fingers halfway open, palm 2 cm back) and a squeeze (the closing motion
+/// continued 0.5 rad on the largest joint) made for them: the rows carry neither.
+Expected<std::vector<Grasp>> CsvGrasps(const ImportRequest& request, const HandModel& hand) {
   std::map<std::string, std::string> rename;
   if (!request.joint_map.empty()) {
     std::ifstream in(request.joint_map);
@@ -157,40 +162,23 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
       return Error{request.rows + ": the header must start with x,y,z,qw,qx,qy,qz"};
     }
   }
-  std::vector<int> column(hand->nq(), -1);
+  std::vector<int> column(hand.nq(), -1);
   for (size_t c = 7; c < header.size(); ++c) {
     const std::string name = rename.count(header[c]) ? rename[header[c]] : header[c];
-    const int j = hand->JointIndex(name);
+    const int j = hand.JointIndex(name);
     if (j < 0) {
-      return Error{request.rows + ": column \"" + header[c] + "\" is not a joint of " + hand->name +
+      return Error{request.rows + ": column \"" + header[c] + "\" is not a joint of " + hand.name +
                    " (map it with --joint-map)"};
     }
     column[j] = static_cast<int>(c);
   }
-  for (int j = 0; j < hand->nq(); ++j) {
+  for (int j = 0; j < hand.nq(); ++j) {
     if (column[j] < 0) {
-      return Error{request.rows + ": no column for joint \"" + hand->joints[j].name + "\""};
+      return Error{request.rows + ": no column for joint \"" + hand.joints[j].name + "\""};
     }
   }
-  auto object = LoadClosedObject(request.object);
-  if (!object) return object.error();
-  SynthOptions options;
-  options.part = request.part;
-  options.mode = request.mode == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
-  SynthResult result;
-  result.contacts = ModeContacts(*hand, options.mode);
-  result.target_label = -1;
-  for (size_t i = 0; i < object->part_names.size(); ++i) {
-    if (object->part_names[i] == request.part) result.target_label = static_cast<int>(i);
-  }
-  if (result.target_label < 0) {
-    return Error{request.object + ": no part named \"" + request.part + "\""};
-  }
-  const MeshSdf exact(object->mesh);
-  const std::vector<double> rest = hand->RestJoints();
-  KinematicsData data(*hand, 1);
-  const int k = static_cast<int>(result.contacts.size());
-  std::vector<double> x(3 * k);
+  const std::vector<double> rest = hand.RestJoints();
+  std::vector<Grasp> grasps;
   int line_no = 1;
   while (std::getline(in, line)) {
     ++line_no;
@@ -218,20 +206,99 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
       return Error{request.rows + ": line " + std::to_string(line_no) + ": zero quaternion"};
     }
     for (int a = 3; a < 7; ++a) g.grasp[a] /= qn;
-    for (int j = 0; j < hand->nq(); ++j) g.grasp.push_back(values[column[j]]);
-    // pregrasp: halfway open, palm 2 cm back; squeeze: the closing motion continued 0.5 rad
-    // on the largest joint (rows carry no squeeze of their own; docs/sim.md)
+    for (int j = 0; j < hand.nq(); ++j) g.grasp.push_back(values[column[j]]);
     const double squeeze = 0.5;
     double largest = 1e-9;
-    for (int j = 0; j < hand->nq(); ++j)
+    for (int j = 0; j < hand.nq(); ++j)
       largest = std::max(largest, std::abs(g.grasp[7 + j] - rest[j]));
-    g.pregrasp = OpenedPose(*hand, g.grasp, 0.5, 0.02);
+    g.pregrasp = OpenedPose(hand, g.grasp, 0.5, 0.02);
     g.squeeze = g.grasp;
-    for (int j = 0; j < hand->nq(); ++j) {
+    for (int j = 0; j < hand.nq(); ++j) {
       const double q = g.grasp[7 + j];
-      g.squeeze[7 + j] = std::clamp(q + squeeze * (q - rest[j]) / largest, hand->joints[j].lower,
-                                    hand->joints[j].upper);
+      g.squeeze[7 + j] = std::clamp(q + squeeze * (q - rest[j]) / largest, hand.joints[j].lower,
+                                    hand.joints[j].upper);
     }
+    grasps.push_back(std::move(g));
+  }
+  return grasps;
+}
+
+/// DexGraspBench grasp files: one .npy, or every .npy under a folder (sorted). Their rows are
+/// taken as they are, pregrasp and squeeze included; every file must name the same object at
+/// the same scale, whose value `*obj_scale` receives.
+Expected<std::vector<Grasp>> BenchGrasps(const ImportRequest& request, const HandModel& hand,
+                                         double* obj_scale) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(request.rows, ec)) {
+    for (const auto& e : fs::recursive_directory_iterator(request.rows, ec)) {
+      if (e.is_regular_file() && e.path().extension() == ".npy") files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) return Error{request.rows + ": no .npy grasp files in it"};
+  } else {
+    files.push_back(request.rows);
+  }
+  std::vector<Grasp> grasps;
+  std::string first_path;
+  for (const std::string& file : files) {
+    auto dict = ReadNpyDict(file);
+    if (!dict) return dict.error();
+    auto bench = FromNpy(*dict, file);
+    if (!bench) return bench.error();
+    if (grasps.empty()) {
+      first_path = bench->obj_path;
+      *obj_scale = bench->obj_scale;
+    } else if (bench->obj_path != first_path || bench->obj_scale != *obj_scale) {
+      return Error{file + ": another object (" + bench->obj_path + " at scale " +
+                   std::to_string(bench->obj_scale) + ") than the first file's (" + first_path +
+                   "): import one object at a time"};
+    }
+    auto rows = FromBench(*bench, hand, file);
+    if (!rows) return rows.error();
+    Grasp g;
+    g.pregrasp = (*rows)[0];
+    g.grasp = (*rows)[1];
+    g.squeeze = (*rows)[2];
+    grasps.push_back(std::move(g));
+  }
+  return grasps;
+}
+
+}  // namespace
+
+Status RunImport(const ImportRequest& request, std::ostream& log) {
+  auto hand = ResolveHand(request.hand);
+  if (!hand) return hand.error();
+  if (Status st = CheckOutputPath(request.out); !st) return st;
+  std::error_code ec;
+  const bool bench =
+      fs::is_directory(request.rows, ec) || fs::path(request.rows).extension() == ".npy";
+  ObjectScale scale;
+  Expected<std::vector<Grasp>> grasps =
+      bench ? BenchGrasps(request, *hand, &scale.scale) : CsvGrasps(request, *hand);
+  if (!grasps) return grasps.error();
+  if (grasps->empty()) return Error{request.rows + ": no grasp rows"};
+  auto object = LoadClosedObject(request.object, scale);  // DexGraspBench scales its objects
+  if (!object) return object.error();
+  SynthOptions options;
+  options.part = request.part;
+  options.mode = request.mode == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
+  SynthResult result;
+  result.contacts = ModeContacts(*hand, options.mode);
+  result.target_label = -1;
+  for (size_t i = 0; i < object->part_names.size(); ++i) {
+    if (object->part_names[i] == request.part) result.target_label = static_cast<int>(i);
+  }
+  if (result.target_label < 0) {
+    return Error{request.object + ": no part named \"" + request.part + "\""};
+  }
+  // the mode's contacts where each grasp puts them, and the parts they are nearest
+  const MeshSdf exact(object->mesh);
+  KinematicsData data(*hand, 1);
+  const int k = static_cast<int>(result.contacts.size());
+  std::vector<double> x(3 * k);
+  for (Grasp& g : *grasps) {
     ForwardKinematics(*hand, g.grasp.data(), 0, 1, data);
     ContactFrames(*hand, data, 0, result.contacts.data(), k, x.data(), nullptr, nullptr);
     for (int c = 0; c < k; ++c) {
@@ -243,13 +310,14 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
     g.attempt = static_cast<int>(result.grasps.size());
     result.grasps.push_back(std::move(g));
   }
-  if (result.grasps.empty()) return Error{request.rows + ": no grasp rows"};
   result.summary.accepted = result.summary.attempts = static_cast<int>(result.grasps.size());
-  if (Status s = WriteGraspFile(request.out, *hand, *object, options, result, request.object); !s) {
+  if (Status s =
+          WriteGraspFile(request.out, *hand, *object, options, result, request.object, scale);
+      !s) {
     return s;
   }
-  log << "imported " << result.grasps.size() << " grasps from " << request.rows << " into "
-      << request.out << "\n";
+  log << "imported " << result.grasps.size() << " grasps from " << request.rows
+      << (bench ? " (DexGraspBench)" : "") << " into " << request.out << "\n";
   return {};
 }
 

@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/npy_dict.h"
 #include "h5/h5.h"
+#include "synth/dexgraspbench.h"
 
 namespace dexvlg {
 namespace fs = std::filesystem;
@@ -261,11 +263,55 @@ int VerifyDataset(const std::string& dataset, std::ostream& report) {
   return problems;
 }
 
+namespace {
+
+/// Every successful grasp of every shard as a DexGraspBench grasp file:
+/// OUT/graspdata/<shard>/scale100_pose000/<k>.npy, the object at the origin at scale 1 (shards
+/// hold metric objects), joints named.
+Status ExportDexGraspBench(const std::string& dataset, const std::string& out, std::ostream& log) {
+  long long written = 0;
+  const std::vector<std::string> shards = ListShards(dataset);
+  if (shards.empty()) return Error{dataset + ": no shards to export"};
+  for (const std::string& path : shards) {
+    auto reader = ShardReader::Open(path);
+    if (!reader) return reader.error();
+    auto grasps = reader->Grasps();
+    if (!grasps) return grasps.error();
+    const ShardInfo& info = reader->info();
+    const fs::path folder =
+        fs::path(out) / "graspdata" / fs::path(path).stem() / "scale100_pose000";
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) return Error{folder.string() + ": cannot create (" + ec.message() + ")"};
+    const size_t ps = static_cast<size_t>(grasps->pose_size);
+    int k = 0;
+    for (int i = 0; i < grasps->count(); ++i) {
+      if (grasps->success[i] != 1) continue;
+      BenchGrasp g;
+      g.obj_path = info.object_source;
+      g.obj_scale = 1;
+      g.pregrasp.assign(grasps->pregrasp.begin() + i * ps, grasps->pregrasp.begin() + (i + 1) * ps);
+      g.grasp.assign(grasps->grasp.begin() + i * ps, grasps->grasp.begin() + (i + 1) * ps);
+      g.squeeze.assign(grasps->squeeze.begin() + i * ps, grasps->squeeze.begin() + (i + 1) * ps);
+      g.joint_names = info.joint_names;
+      const std::string file = (folder / (std::to_string(k++) + ".npy")).string();
+      if (Status st = WriteNpyDict(file, ToNpy(g)); !st) return st;
+      ++written;
+    }
+  }
+  log << "wrote " << written << " DexGraspBench grasp files under "
+      << (fs::path(out) / "graspdata").string() << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ExportDataset(const std::string& dataset, const std::string& out, const std::string& format,
                      std::ostream& log) {
-  if (format != "csv" && format != "json") {
-    return Error{"export format '" + format + "': expected csv or json"};
+  if (format != "csv" && format != "json" && format != "dexgraspbench") {
+    return Error{"export format '" + format + "': expected csv, json or dexgraspbench"};
   }
+  if (format == "dexgraspbench") return ExportDexGraspBench(dataset, out, log);
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) return Error{out + ": cannot create (" + ec.message() + ")"};

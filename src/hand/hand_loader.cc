@@ -484,6 +484,14 @@ static Expected<HandModel> HandFromMujoco(const mjModel* m, const json& spec,
     if (root <= 0) return Error{label + ": cannot find the palm: the fingers share no body"};
   }
 
+  // the root in the file's world frame: its body and those above it at their reference pose
+  for (int b = root; b > 0; b = m->body_parentid[b]) {
+    const Mat3 R = MjQuatToMatrix(m->body_quat + 4 * b);
+    const Vec3 p(m->body_pos[3 * b], m->body_pos[3 * b + 1], m->body_pos[3 * b + 2]);
+    hand.model_p_root = R * hand.model_p_root + p;
+    hand.model_R_root = R * hand.model_R_root;
+  }
+
   // 2. links: the root's subtree in MuJoCo's (topological) body order
   std::vector<int> body_link(m->nbody, -1), link_body;
   for (int b = root; b < m->nbody; ++b) {

@@ -90,6 +90,11 @@ struct HandModel {
   std::string mjcf_path;    ///< where it was loaded from ("<builtin>" for the default hand)
   std::string spec_path;    ///< spec file, "<builtin>" or "<derived>"
   std::vector<Link> links;  ///< topological order: parent index < child index; links[0] is the root
+  /// The root link's pose in its MJCF's world frame (bodies above it at their reference pose):
+  /// tools that pose the whole MJCF model (DexGraspBench attaches the file's worldbody to a free
+  /// joint) place the root there. Identity when the root sits at the file's origin.
+  Mat3 model_R_root = Mat3::Identity();
+  Vec3 model_p_root = Vec3::Zero();
   std::vector<Joint> joints;
   std::vector<CollisionGeom> geoms;
   std::vector<JointCoupling> couplings;

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <type_traits>
 
@@ -53,7 +55,8 @@ namespace {
 
 Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const HandModel& hand,
                         const LabeledMesh& object, const SynthOptions& options,
-                        const SynthResult& result, const std::string& object_source) {
+                        const SynthResult& result, const std::string& object_source,
+                        const ObjectScale& scale) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become return values, not prints
   const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file < 0) return Error{path + ": cannot create the HDF5 file"};
@@ -100,6 +103,12 @@ Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const H
   out.Attribute("object_source", on_disk
                                      ? std::filesystem::absolute(object_source, source_ec).string()
                                      : object_source);
+  {  // "S" or "S;MIN:MAX" (--scale, --size)
+    std::ostringstream text;
+    text << std::setprecision(17) << scale.scale;
+    if (scale.max_size > 0) text << ";" << scale.min_size << ":" << scale.max_size;
+    out.Attribute("object_scale", text.str());
+  }
   out.Attribute("hand_source", hand.spec_path != "<builtin>" && hand.spec_path != "<derived>"
                                    ? hand.spec_path
                                    : hand.mjcf_path);
@@ -124,9 +133,9 @@ Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const H
 
 Status WriteGraspFile(const std::string& path, const HandModel& hand, const LabeledMesh& object,
                       const SynthOptions& options, const SynthResult& result,
-                      const std::string& object_source) {
+                      const std::string& object_source, const ObjectScale& scale) {
   return WriteAtomically(path, [&](const std::string& tmp) -> Status {
-    return WriteGraspFileTo(tmp, path, hand, object, options, result, object_source);
+    return WriteGraspFileTo(tmp, path, hand, object, options, result, object_source, scale);
   });
 }
 
@@ -213,6 +222,18 @@ Expected<GraspSet> ReadGraspFile(const std::string& path) {
   }
   set.object = ReadAttribute(file, "object");
   set.object_source = ReadAttribute(file, "object_source");
+  if (const std::string text = ReadAttribute(file, "object_scale"); !text.empty()) {
+    // files written before it hold no attribute: scale 1
+    char* end = nullptr;
+    set.object_scale.scale = std::strtod(text.c_str(), &end);
+    if (*end == ';') {
+      set.object_scale.min_size = std::strtod(end + 1, &end);
+      if (*end == ':') set.object_scale.max_size = std::strtod(end + 1, &end);
+    }
+    if (*end != '\0' || !set.object_scale.Validate()) {
+      return fail("object_scale \"" + text + "\" is not S or S;MIN:MAX");
+    }
+  }
   set.hand = ReadAttribute(file, "hand");
   set.hand_source = ReadAttribute(file, "hand_source");
   set.part = ReadAttribute(file, "part");

@@ -7,6 +7,7 @@
 #include "core/status.h"
 #include "hand/hand_model.h"
 #include "object/mesh.h"
+#include "object/object_source.h"
 #include "synth/synth.h"
 
 namespace dexvlg {
@@ -15,14 +16,16 @@ inline constexpr const char* kGraspFormat = "dexvlg-grasps";
 inline constexpr int kGraspVersion = 1;
 
 /// Writes `result` to `path` (via a temporary file renamed at the end). `object_source` (what
-/// OBJECT was: a path or a procedural spec) is recorded so that `dexvlg validate` can reload it.
+/// OBJECT was: a path or a procedural spec) and the scale it was loaded at are recorded so that
+/// `dexvlg validate` can reload it as it was.
 Status WriteGraspFile(const std::string& path, const HandModel& hand, const LabeledMesh& object,
                       const SynthOptions& options, const SynthResult& result,
-                      const std::string& object_source = "");
+                      const std::string& object_source = "", const ObjectScale& scale = {});
 
 /// The poses and provenance of a grasp file.
 struct GraspSet {
   std::string object, object_source, hand, hand_source, part, mode;
+  ObjectScale object_scale;  ///< how object_source was scaled as it was loaded
   int target_label = 0;
   std::vector<std::string> joint_names, part_names;
   int count = 0, pose_size = 0;

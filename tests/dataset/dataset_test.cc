@@ -6,6 +6,7 @@
 #include <functional>
 #include <sstream>
 
+#include "core/npy_dict.h"
 #include "dataset/generate.h"
 #include "dataset/scene.h"
 #include "dataset/store.h"
@@ -15,6 +16,7 @@
 #include "object/mesh_sdf.h"
 #include "parts/prepare.h"
 #include "render/render.h"
+#include "synth/dexgraspbench.h"
 
 namespace dexvlg {
 namespace {
@@ -196,6 +198,28 @@ TEST(DatasetTest, ShardsRoundTripAndVerify) {
   int lines = 0;
   while (std::getline(rows, line)) ++lines;
   EXPECT_EQ(lines, 1 + 3);
+  // DexGraspBench: one .npy per successful grasp, rows as the shard holds them
+  ASSERT_TRUE(ExportDataset(dir.string(), (dir / "bench").string(), "dexgraspbench", log).ok());
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "bench"))
+    if (e.path().extension() == ".npy") files.push_back(e.path());
+  ASSERT_EQ(files.size(), 2u) << "the shard's 2 successful grasps";
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files[0].parent_path().filename(), "scale100_pose000");
+  auto dict = ReadNpyDict(files[0].string());
+  ASSERT_TRUE(dict.ok()) << dict.error().message;
+  auto bench = FromNpy(*dict, files[0].string());
+  ASSERT_TRUE(bench.ok()) << bench.error().message;
+  auto bench_rows = FromBench(*bench, DefaultHand(), files[0].string());
+  ASSERT_TRUE(bench_rows.ok()) << bench_rows.error().message;
+  auto grasps = ShardReader::Open(shard).value().Grasps().value();
+  int first = 0;
+  while (grasps.success[first] != 1) ++first;
+  const size_t ps = grasps.pose_size;
+  for (size_t k = 0; k < ps; ++k) {
+    EXPECT_NEAR((*bench_rows)[1][k], grasps.grasp[first * ps + k], 1e-12);
+    EXPECT_NEAR((*bench_rows)[2][k], grasps.squeeze[first * ps + k], 1e-12);
+  }
   fs::remove_all(dir);
 }
 

@@ -93,6 +93,17 @@ TEST(GraspFileTest, WritesWhatWasSynthesisedAndReadsBack) {
   ASSERT_GE(H5LTread_dataset_int(file, "/contact_parts", parts.data()), 0);
   for (int c = 0; c < 3; ++c) EXPECT_EQ(parts[c], 1) << "fingertip " << c << " on the handle";
   H5Fclose(file);
+  // the object's scale as it was loaded comes back, so validate reloads the same object
+  EXPECT_EQ(ReadGraspFile(path).value().object_scale.scale, 1.0);
+  ObjectScale scale;
+  scale.scale = 0.0625;
+  scale.min_size = 0.1;
+  scale.max_size = 0.3;
+  ASSERT_TRUE(WriteGraspFile(path, hand, mug, options, result, "mug", scale).ok());
+  const GraspSet scaled = ReadGraspFile(path).value();
+  EXPECT_EQ(scaled.object_scale.scale, 0.0625);
+  EXPECT_EQ(scaled.object_scale.min_size, 0.1);
+  EXPECT_EQ(scaled.object_scale.max_size, 0.3);
   std::remove(path.c_str());
 
   // rows: header with the joint names, one line per grasp
