@@ -162,7 +162,18 @@ Expected<TriMesh> Deserialise(const std::string& in, const std::string& path) {
 constexpr int kParseTimeoutSeconds = 120;
 constexpr rlim_t kParseMemoryBytes = rlim_t{3} << 30;
 
+/// The address space this process maps now (bytes; 0 when /proc cannot say). The child's memory
+/// cap counts on top of it: a forked child starts with everything its parent maps, and a parent
+/// that already maps gigabytes (LibTorch, a server) would leave an absolute cap no room at all.
+rlim_t MappedBytes() {
+  std::ifstream statm("/proc/self/statm");
+  unsigned long long pages = 0;
+  if (!(statm >> pages)) return 0;
+  return static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE));
+}
+
 Expected<TriMesh> ImportIsolated(const std::string& path, double scale) {
+  const rlim_t cap = MappedBytes() + kParseMemoryBytes;
   int fds[2];
   if (pipe(fds) != 0) return ImportWithAssimp(path, scale);
   const pid_t pid = fork();
@@ -176,8 +187,11 @@ Expected<TriMesh> ImportIsolated(const std::string& path, double scale) {
     // assimp's assertion messages would interleave with ours; the parent reports the failure
     const int devnull = open("/dev/null", O_WRONLY);
     if (devnull >= 0) dup2(devnull, STDERR_FILENO);
-    const rlimit memory{kParseMemoryBytes, kParseMemoryBytes};
-    setrlimit(RLIMIT_AS, &memory);
+    rlimit memory{};
+    if (getrlimit(RLIMIT_AS, &memory) == 0 && cap < memory.rlim_max) {
+      memory.rlim_cur = memory.rlim_max = cap;
+      setrlimit(RLIMIT_AS, &memory);
+    }
     const rlimit cpu{kParseTimeoutSeconds, kParseTimeoutSeconds};
     setrlimit(RLIMIT_CPU, &cpu);
     const std::string blob = Serialise(ImportWithAssimp(path, scale));

@@ -1,6 +1,7 @@
 #include "object/mesh_io.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
 #include <filesystem>
 #include <fstream>
@@ -43,6 +44,23 @@ TEST(MeshIoTest, ObjRoundTrip) {
   auto scaled = LoadMesh(path, {0.5});
   ASSERT_TRUE(scaled.ok());
   EXPECT_NEAR(scaled->SurfaceArea(), 0.25 * mug->mesh.SurfaceArea(), 1e-9);
+}
+
+// The parser's child process starts with everything its parent maps: a parent that already maps
+// gigabytes (LibTorch, a server) must still parse meshes.
+TEST(MeshIoTest, ParsesUnderAParentThatMapsGigabytes) {
+  auto mug = MakeProcedural("mug");
+  ASSERT_TRUE(mug.ok());
+  const std::string path = TempPath("mug_big_parent.obj");
+  ASSERT_TRUE(SaveObj(mug->mesh, path).ok());
+  const size_t reserved = size_t{6} << 30;  // address space only: nothing is committed
+  void* block = mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                     -1, 0);
+  ASSERT_NE(block, MAP_FAILED);
+  auto back = LoadMesh(path);
+  munmap(block, reserved);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->num_faces(), mug->mesh.num_faces());
 }
 
 TEST(MeshIoTest, TexturedMeshKeepsItsTexture) {
