@@ -1,6 +1,7 @@
 #include "h5/h5.h"
 
 #include <hdf5.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cstring>
@@ -15,6 +16,16 @@ size_t Count(const std::vector<uint64_t>& dims) {
   return std::accumulate(dims.begin(), dims.end(), size_t{1},
                          [](size_t a, uint64_t b) { return a * static_cast<size_t>(b); });
 }
+
+/// HDF5 closes every file still open when the process exits. A file whose flush or close failed
+/// (a full disk) stays open, and closing it again at exit crashes inside HDF5 (segfault in
+/// H5F__close_cb, exit 139 after `generate` had reported the failure, its last output lost).
+/// dexvlg closes its files itself and reports failures where they happen, so HDF5's exit-time
+/// clean-up is turned off before the library is first used.
+const bool kNoExitCleanup = [] {
+  H5dont_atexit();
+  return true;
+}();
 
 }  // namespace
 
@@ -108,7 +119,21 @@ H5Writer::~H5Writer() {
 }
 
 void H5Writer::Fail(const std::string& what) {
-  if (error_.empty()) error_ = path_ + ": " + what;
+  if (!error_.empty()) return;
+  error_ = path_ + ": " + what;
+  // HDF5 does not say why a write failed; a full disk is the usual reason, so say when it is
+  struct statvfs fs {};
+  const std::string folder = path_.find('/') == std::string::npos
+                                 ? std::string(".")
+                                 : path_.substr(0, std::max<size_t>(path_.rfind('/'), 1));
+  if (statvfs(folder.c_str(), &fs) == 0) {
+    const unsigned long long free_bytes =
+        static_cast<unsigned long long>(fs.f_bavail) * static_cast<unsigned long long>(fs.f_frsize);
+    if (free_bytes < (4ull << 20)) {
+      error_ += " (the disk is full: " + std::to_string(free_bytes / 1024) + " KB left in " +
+                folder + ")";
+    }
+  }
 }
 
 void H5Writer::PutRaw(const std::string& name, int64_t mem_type, int64_t file_type,

@@ -221,6 +221,34 @@ TEST(GenerateTest, BadInputGivesAClearError) {
   fs::remove_all(dir);
 }
 
+// A disk that fills up mid-run: the objects that no longer fit fail with a message that says
+// so, the finished shard stays, no temporary is left, and the process exits 1 (it used to
+// crash inside HDF5's exit-time clean-up: exit 139, its last output lost).
+TEST(GenerateTest, AFullDiskIsReportedNotACrash) {
+  const fs::path dir = fs::temp_directory_path() / ("dexvlg_full_disk_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  if (std::system(
+          ("mount -t tmpfs -o size=1200k tmpfs " + dir.string() + " 2>/dev/null").c_str()) != 0) {
+    fs::remove_all(dir);
+    GTEST_SKIP() << "cannot mount a small tmpfs here (needs root): the full-disk case is not run";
+  }
+  const Outcome r =
+      Shell(std::string(DEXVLG_BINARY) + " generate --objects mug,bottle,box --out " +
+            (dir / "ds").string() + " --scenes 1 --count 2 --attempts 16 --views 2 --settle 0");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("the disk is full"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("this run:"), std::string::npos) << "the summary is complete";
+  int shards = 0, temporaries = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "ds")) {
+    shards += e.path().extension() == ".h5";
+    temporaries += e.path().extension() == ".tmp";
+  }
+  EXPECT_GE(shards, 1) << "the shard that fitted stays";
+  EXPECT_EQ(temporaries, 0);
+  std::system(("umount " + dir.string()).c_str());
+  fs::remove_all(dir);
+}
+
 TEST(GenerateTest, TwoMpiRanksShareTheObjects) {
   if (Shell("command -v mpirun").code != 0) GTEST_SKIP() << "mpirun is not installed";
   if (Shell(std::string(DEXVLG_BINARY) + " --version").output.find("mpi") == std::string::npos) {

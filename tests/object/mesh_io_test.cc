@@ -54,8 +54,8 @@ TEST(MeshIoTest, ParsesUnderAParentThatMapsGigabytes) {
   const std::string path = TempPath("mug_big_parent.obj");
   ASSERT_TRUE(SaveObj(mug->mesh, path).ok());
   const size_t reserved = size_t{6} << 30;  // address space only: nothing is committed
-  void* block = mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+  void* block =
+      mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   ASSERT_NE(block, MAP_FAILED);
   auto back = LoadMesh(path);
   munmap(block, reserved);
