@@ -107,6 +107,15 @@ Expected<H5Writer> H5Writer::Create(const std::string& path) {
   return w;
 }
 
+Expected<H5Writer> H5Writer::Append(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  H5Writer w;
+  w.path_ = path;
+  w.file_ = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (w.file_ < 0) return Error{path + ": cannot open the HDF5 file for writing"};
+  return w;
+}
+
 H5Writer::H5Writer(H5Writer&& o) noexcept { *this = std::move(o); }
 H5Writer& H5Writer::operator=(H5Writer&& o) noexcept {
   std::swap(path_, o.path_);
@@ -139,6 +148,11 @@ void H5Writer::Fail(const std::string& what) {
 void H5Writer::PutRaw(const std::string& name, int64_t mem_type, int64_t file_type,
                       const void* data, const std::vector<uint64_t>& dims) {
   if (file_ < 0 || !error_.empty()) return;
+  if (H5Lexists(file_, name.c_str(), H5P_DEFAULT) > 0 &&
+      H5Ldelete(file_, name.c_str(), H5P_DEFAULT) < 0) {
+    Fail("cannot replace dataset " + name);
+    return;
+  }
   std::vector<hsize_t> d(dims.begin(), dims.end());
   const hid_t space = H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr);
   const hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);

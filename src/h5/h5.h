@@ -27,6 +27,9 @@ class H5Writer {
  public:
   /// Creates (truncates) `path`.
   static Expected<H5Writer> Create(const std::string& path);
+  /// Opens an existing `path` to add to it: a dataset written under a name that exists replaces
+  /// it.
+  static Expected<H5Writer> Append(const std::string& path);
   H5Writer(H5Writer&&) noexcept;
   H5Writer& operator=(H5Writer&&) noexcept;
   ~H5Writer();

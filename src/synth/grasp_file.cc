@@ -1,7 +1,6 @@
 #include "synth/grasp_file.h"
 
 #include <hdf5.h>
-#include <hdf5_hl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -26,42 +25,17 @@ std::string Join(const std::vector<std::string>& names) {
   return out;
 }
 
-/// Writes datasets and root attributes into an open HDF5 file, replacing datasets of the same
-/// name, and remembers whether every write succeeded.
-struct Writer {
-  hid_t file;
-  bool ok = true;
-  void Replace(const char* name) {
-    if (H5Lexists(file, name, H5P_DEFAULT) > 0) H5Ldelete(file, name, H5P_DEFAULT);
-  }
-  void Put(const char* name, const std::vector<double>& data, std::vector<hsize_t> dims) {
-    Replace(name);
-    ok = ok && H5LTmake_dataset_double(file, name, static_cast<int>(dims.size()), dims.data(),
-                                       data.data()) >= 0;
-  }
-  void Put(const char* name, const std::vector<int>& data, std::vector<hsize_t> dims) {
-    Replace(name);
-    ok = ok && H5LTmake_dataset_int(file, name, static_cast<int>(dims.size()), dims.data(),
-                                    data.data()) >= 0;
-  }
-  void Attribute(const char* name, const std::string& value) {
-    ok = ok && PutStringAttribute(file, "/", name, value);  // h5py reads a str
-  }
-};
-
 }  // namespace
 
 namespace {
 
-Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const HandModel& hand,
-                        const LabeledMesh& object, const SynthOptions& options,
-                        const SynthResult& result, const std::string& object_source,
-                        const ObjectScale& scale) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become return values, not prints
-  const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0) return Error{path + ": cannot create the HDF5 file"};
-  const hsize_t n = result.grasps.size(), ps = hand.pose_size(), k = result.contacts.size();
-  Writer out{file};
+Status WriteGraspFileTo(const std::string& tmp, const HandModel& hand, const LabeledMesh& object,
+                        const SynthOptions& options, const SynthResult& result,
+                        const std::string& object_source, const ObjectScale& scale) {
+  auto created = H5Writer::Create(tmp);
+  if (!created) return created.error();
+  H5Writer& out = *created;
+  const uint64_t n = result.grasps.size(), ps = hand.pose_size(), k = result.contacts.size();
   std::vector<double> pre, grasp, squeeze, points, forces, energy, pen, spen;
   std::vector<int> parts, attempt;
   for (const Grasp& g : result.grasps) {
@@ -94,39 +68,35 @@ Status WriteGraspFileTo(const std::string& tmp, const std::string& path, const H
     contacts.push_back(hand.contacts[c].name);
     links.push_back(hand.links[hand.contacts[c].link].name);
   }
-  out.Attribute("format", kGraspFormat);
-  const int version = kGraspVersion;
-  out.ok = out.ok && PutIntAttribute(file, "/", "version", version);
-  out.Attribute("object", object.name);
+  out.Attribute("/", "format", kGraspFormat);
+  out.Attribute("/", "version", kGraspVersion);
+  out.Attribute("/", "object", object.name);
   std::error_code source_ec;
   const bool on_disk = !object_source.empty() && std::filesystem::exists(object_source, source_ec);
-  out.Attribute("object_source", on_disk
-                                     ? std::filesystem::absolute(object_source, source_ec).string()
-                                     : object_source);
+  out.Attribute(
+      "/", "object_source",
+      on_disk ? std::filesystem::absolute(object_source, source_ec).string() : object_source);
   {  // "S" or "S;MIN:MAX" (--scale, --size)
     std::ostringstream text;
     text << std::setprecision(17) << scale.scale;
     if (scale.max_size > 0) text << ";" << scale.min_size << ":" << scale.max_size;
-    out.Attribute("object_scale", text.str());
+    out.Attribute("/", "object_scale", text.str());
   }
-  out.Attribute("hand_source", hand.spec_path != "<builtin>" && hand.spec_path != "<derived>"
-                                   ? hand.spec_path
-                                   : hand.mjcf_path);
-  out.Attribute("part", options.part);
-  out.Attribute("part_names", Join(object.part_names));
-  out.ok = out.ok && PutIntAttribute(file, "/", "target_label", result.target_label);
-  out.Attribute("mode", ModeName(options.mode));
-  out.Attribute("hand", hand.name);
-  out.Attribute("joint_names", Join(joints));
-  out.Attribute("contact_names", Join(contacts));
-  out.Attribute("contact_links", Join(links));
-  out.Attribute("energy_columns", "total,fc,bar,dis,limit,pen,spen,dir,residual");
-  out.Attribute("pose_layout", "x,y,z,qw,qx,qy,qz," + Join(joints));
-  const unsigned seed = options.seed;
-  out.ok = out.ok && PutIntAttribute(file, "/", "seed", seed);
-  const bool ok = H5Fclose(file) >= 0 && out.ok;
-  if (!ok) return Error{path + ": writing the HDF5 file failed"};
-  return {};
+  out.Attribute("/", "hand_source",
+                hand.spec_path != "<builtin>" && hand.spec_path != "<derived>" ? hand.spec_path
+                                                                               : hand.mjcf_path);
+  out.Attribute("/", "part", options.part);
+  out.Attribute("/", "part_names", Join(object.part_names));
+  out.Attribute("/", "target_label", result.target_label);
+  out.Attribute("/", "mode", ModeName(options.mode));
+  out.Attribute("/", "hand", hand.name);
+  out.Attribute("/", "joint_names", Join(joints));
+  out.Attribute("/", "contact_names", Join(contacts));
+  out.Attribute("/", "contact_links", Join(links));
+  out.Attribute("/", "energy_columns", "total,fc,bar,dis,limit,pen,spen,dir,residual");
+  out.Attribute("/", "pose_layout", "x,y,z,qw,qx,qy,qz," + Join(joints));
+  out.Attribute("/", "seed", static_cast<long long>(options.seed));
+  return out.Close();
 }
 
 }  // namespace
@@ -135,7 +105,7 @@ Status WriteGraspFile(const std::string& path, const HandModel& hand, const Labe
                       const SynthOptions& options, const SynthResult& result,
                       const std::string& object_source, const ObjectScale& scale) {
   return WriteAtomically(path, [&](const std::string& tmp) -> Status {
-    return WriteGraspFileTo(tmp, path, hand, object, options, result, object_source, scale);
+    return WriteGraspFileTo(tmp, hand, object, options, result, object_source, scale);
   });
 }
 
@@ -158,10 +128,6 @@ Status WritePoseRows(const std::string& path, const HandModel& hand, const Synth
 
 namespace {
 
-std::string ReadAttribute(hid_t file, const char* name) {
-  return GetAttribute(file, "/", name);  // fixed- or variable-length
-}
-
 std::vector<std::string> Split(const std::string& text) {
   std::vector<std::string> out;
   std::string item;
@@ -177,52 +143,28 @@ std::vector<std::string> Split(const std::string& text) {
   return out;
 }
 
-/// A fixed-length string dataset (h5py reads it as bytes).
-bool PutStrings(hid_t file, const char* name, const std::vector<std::string>& values) {
-  size_t width = 1;
-  for (const auto& v : values) width = std::max(width, v.size() + 1);
-  std::vector<char> buffer(width * values.size(), '\0');
-  for (size_t i = 0; i < values.size(); ++i) {
-    std::copy(values[i].begin(), values[i].end(), buffer.begin() + i * width);
-  }
-  const hsize_t n = values.size();
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, width);
-  const hid_t space = H5Screate_simple(1, &n, nullptr);
-  const hid_t set = H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  const bool ok = set >= 0 && (values.empty() || H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                                          buffer.data()) >= 0);
-  if (set >= 0) H5Dclose(set);
-  H5Sclose(space);
-  H5Tclose(type);
-  return ok;
-}
-
 }  // namespace
 
 Expected<GraspSet> ReadGraspFile(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such grasp file"};
   if (H5Fis_hdf5(path.c_str()) <= 0) return Error{path + ": not an HDF5 file"};
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) return Error{path + ": cannot open the HDF5 file"};
+  auto opened = H5Reader::Open(path);
+  if (!opened) return opened.error();
+  const H5Reader& in = *opened;
+  auto attribute = [&](const char* name) { return in.Attribute("/", name); };
+  auto fail = [&](const std::string& why) { return Error{path + ": " + why}; };
   GraspSet set;
-  auto fail = [&](const std::string& why) {
-    H5Fclose(file);
-    return Error{path + ": " + why};
-  };
-  if (ReadAttribute(file, "format") != kGraspFormat) {
+  if (attribute("format") != kGraspFormat) {
     return fail(std::string("not a grasp file (format attribute is not \"") + kGraspFormat + "\")");
   }
-  int version = 0;
-  if (H5LTget_attribute_int(file, "/", "version", &version) < 0 || version != kGraspVersion) {
-    return fail("grasp file version " + std::to_string(version) + " is not supported (reads " +
+  if (attribute("version") != std::to_string(kGraspVersion)) {
+    return fail("grasp file version \"" + attribute("version") + "\" is not supported (reads " +
                 std::to_string(kGraspVersion) + ")");
   }
-  set.object = ReadAttribute(file, "object");
-  set.object_source = ReadAttribute(file, "object_source");
-  if (const std::string text = ReadAttribute(file, "object_scale"); !text.empty()) {
+  set.object = attribute("object");
+  set.object_source = attribute("object_source");
+  if (const std::string text = attribute("object_scale"); !text.empty()) {
     // files written before it hold no attribute: scale 1
     char* end = nullptr;
     set.object_scale.scale = std::strtod(text.c_str(), &end);
@@ -234,22 +176,18 @@ Expected<GraspSet> ReadGraspFile(const std::string& path) {
       return fail("object_scale \"" + text + "\" is not S or S;MIN:MAX");
     }
   }
-  set.hand = ReadAttribute(file, "hand");
-  set.hand_source = ReadAttribute(file, "hand_source");
-  set.part = ReadAttribute(file, "part");
-  set.mode = ReadAttribute(file, "mode");
-  set.joint_names = Split(ReadAttribute(file, "joint_names"));
-  set.part_names = Split(ReadAttribute(file, "part_names"));
-  H5LTget_attribute_int(file, "/", "target_label", &set.target_label);
+  set.hand = attribute("hand");
+  set.hand_source = attribute("hand_source");
+  set.part = attribute("part");
+  set.mode = attribute("mode");
+  set.joint_names = Split(attribute("joint_names"));
+  set.part_names = Split(attribute("part_names"));
+  set.target_label = std::atoi(attribute("target_label").c_str());
   for (const char* name : {"pregrasp", "grasp", "squeeze"}) {
-    hsize_t dims[2] = {0, 0};
-    H5T_class_t cls;
-    size_t size = 0;
-    int rank = 0;
     const std::string where = std::string("/") + name;
-    if (H5LTget_dataset_ndims(file, where.c_str(), &rank) < 0 || rank != 2 ||
-        H5LTget_dataset_info(file, where.c_str(), dims, &cls, &size) < 0 || cls != H5T_FLOAT) {
-      return fail(std::string("dataset \"") + name + "\" is missing or not a 2-D float array");
+    const std::vector<uint64_t> dims = in.Dims(where);
+    if (dims.size() != 2) {
+      return fail(std::string("dataset \"") + name + "\" is missing or not a 2-D array");
     }
     if (dims[1] != 7 + set.joint_names.size()) {
       return fail(std::string("dataset \"") + name + "\" has " + std::to_string(dims[1]) +
@@ -261,18 +199,15 @@ Expected<GraspSet> ReadGraspFile(const std::string& path) {
     } else if (static_cast<int>(dims[0]) != set.count) {
       return fail(std::string("dataset \"") + name + "\" has a different number of grasps");
     }
-    std::vector<double>& out = name == std::string("pregrasp") ? set.pregrasp
-                               : name == std::string("grasp")  ? set.grasp
-                                                               : set.squeeze;
-    out.resize(static_cast<size_t>(dims[0]) * dims[1]);
-    if (!out.empty() && H5LTread_dataset_double(file, where.c_str(), out.data()) < 0) {
-      return fail(std::string("cannot read dataset \"") + name + "\"");
-    }
-    for (double v : out) {
+    auto values = in.Doubles(where);
+    if (!values) return values.error();
+    for (double v : *values) {
       if (!std::isfinite(v)) return fail(std::string("dataset \"") + name + "\" holds NaN or inf");
     }
+    (name == std::string("pregrasp") ? set.pregrasp
+     : name == std::string("grasp")  ? set.grasp
+                                     : set.squeeze) = std::move(*values);
   }
-  H5Fclose(file);
   return set;
 }
 
@@ -280,14 +215,13 @@ namespace {
 
 Status WriteValidationTo(const std::string& tmp, const std::string& path,
                          const GraspValidation& v) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   std::error_code ec;
   std::filesystem::copy_file(path, tmp, std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) return Error{path + ": cannot copy for writing: " + ec.message()};
-  const hid_t file = H5Fopen(tmp.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  if (file < 0) return Error{path + ": cannot open the HDF5 file for writing"};
-  const hsize_t n = v.success.size();
-  Writer out{file};
+  auto opened = H5Writer::Append(tmp);
+  if (!opened) return opened.error();
+  H5Writer& out = *opened;
+  const uint64_t n = v.success.size();
   out.Put("sim_success", v.success, {n});
   out.Put("sim_valid", v.valid, {n});
   out.Put("sim_part_aligned", v.part_aligned, {n});
@@ -297,15 +231,11 @@ Status WriteValidationTo(const std::string& tmp, const std::string& path,
   out.Put("sim_penetration", v.penetration, {n});
   out.Put("sim_self_penetration", v.self_penetration, {n});
   out.Put("sim_pregrasp_penetration", v.pregrasp_penetration, {n});
-  out.Replace("sim_reason");
-  out.ok = out.ok && PutStrings(file, "sim_reason", v.reason);
-  out.Replace("caption");
-  out.ok = out.ok && PutStrings(file, "caption", v.caption);
-  out.Attribute("sim_params", v.params);
-  out.Attribute("sim_directions", "+x,-x,+y,-y,+z,-z");
-  const bool ok = H5Fclose(file) >= 0 && out.ok;
-  if (!ok) return Error{path + ": writing the validation results failed"};
-  return {};
+  out.PutStrings("sim_reason", v.reason);
+  out.PutStrings("caption", v.caption);
+  out.Attribute("/", "sim_params", v.params);
+  out.Attribute("/", "sim_directions", "+x,-x,+y,-y,+z,-z");
+  return out.Close();
 }
 
 }  // namespace
