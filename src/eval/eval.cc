@@ -256,7 +256,7 @@ Expected<ObjectResult> EvaluateObject(const GraspModel& model, const HandModel& 
   if (!rest) return rest.error();
   const Appearance look = ObjectAppearance(source, *object, o.scale);
   const std::vector<std::string>& trained = model.training_objects();
-  const bool seen = std::find(trained.begin(), trained.end(), ObjectKey(source)) != trained.end();
+  const bool seen = TrainedOn(trained, source);
   const std::string noun = ObjectNoun(object->name);
   SimWorker worker = sim->MakeWorker();
   std::vector<EvalRecord> records;

@@ -8,6 +8,7 @@
 #include "dataset/scene.h"
 #include "dataset/store.h"
 #include "model/instructions.h"
+#include "object/mjcf_object.h"
 #include "object/object_source.h"
 
 namespace dexvlg {
@@ -21,11 +22,41 @@ Cloud ViewCloud(const SceneView& view) {
 }
 
 std::string ObjectKey(const std::string& source) {
-  std::filesystem::path p(source);
+  namespace fs = std::filesystem;
+  fs::path p(source);
   while (!p.empty() && p.filename().empty()) p = p.parent_path();  // a trailing slash
   if (source.find('/') == std::string::npos) return source;        // procedural or bare name
-  if (IsMeshFileName(p.filename().string()) && p.stem() == "textured") p = p.parent_path();
-  return p.filename().string();
+  // an object folder's own file stands for the folder, so that a folder and the file it
+  // resolves to (generate lists folders as their files) are one object: YCB's textured.obj,
+  // GRAB's apple.stl, BiGym's spatula.xml
+  const std::string file = p.filename().string();
+  if (IsMeshFileName(file) || IsMjcfObjectFile(p.string())) {
+    const std::string stem = p.stem().string();
+    if (stem == "textured" || stem == "model" || stem == "mesh" || stem == "merged") {
+      return p.parent_path().filename().string();
+    }
+    std::error_code ec;
+    int objects = 0;  // files of the folder that each could be an object
+    for (const auto& e : fs::directory_iterator(p.parent_path(), ec)) {
+      objects += e.is_regular_file() &&
+                 (IsMeshFileName(e.path().string()) || IsMjcfObjectFile(e.path().string()));
+    }
+    if (objects == 1) return p.parent_path().filename().string();
+  }
+  return file;
+}
+
+bool TrainedOn(const std::vector<std::string>& trained, const std::string& source) {
+  auto has = [&](const std::string& key) {
+    return std::find(trained.begin(), trained.end(), key) != trained.end();
+  };
+  if (has(ObjectKey(source))) return true;
+  // models trained before object folders' own files took the folder's name keyed them by file
+  std::error_code ec;
+  const std::string file =
+      std::filesystem::is_directory(source, ec) ? ObjectFolderMesh(source) : source;
+  return !file.empty() && file.find('/') != std::string::npos &&
+         has(std::filesystem::path(file).filename().string());
 }
 
 Expected<TrainingSet> TrainingSet::FromShards(const std::vector<std::string>& shards,

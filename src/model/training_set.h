@@ -38,9 +38,13 @@ struct TrainingSample {
 };
 
 /// What identifies an object across datasets, models and evaluations: a procedural spec as
-/// written ("mug:size=0.85"), else the file or folder name of the source ("ycb_025_mug" for
-/// .../ycb_025_mug/textured.obj or the folder).
+/// written ("mug:size=0.85"), else the folder name for an object folder and its own file
+/// ("ycb_025_mug" for .../ycb_025_mug/textured.obj or the folder, "grab_apple" for
+/// .../grab_apple/apple.stl, a folder's only mesh or MJCF file), else the file name.
 std::string ObjectKey(const std::string& source);
+/// Whether `source` is among a model's training objects (ObjectKey; a model trained before
+/// object folders were keyed by their folder listed their file's name, e.g. "apple.stl").
+bool TrainedOn(const std::vector<std::string>& trained, const std::string& source);
 
 struct TrainingSet {
   std::vector<std::string> objects;  ///< ObjectKey of each shard's source

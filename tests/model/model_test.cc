@@ -202,6 +202,32 @@ TrainingSet ToySet() {
   return *set;
 }
 
+// An object folder and the file it resolves to are one object; loose meshes of a folder of
+// objects stay apart; a model keyed the old way (by file name) still knows its objects.
+TEST(TrainingSetTest, ObjectKeysJoinFoldersAndTheirFiles) {
+  namespace fs = std::filesystem;
+  const fs::path root = testing::ProcessTemp("dexvlg_object_keys");
+  fs::create_directories(root / "grab_apple" / "collision");
+  std::ofstream(root / "grab_apple" / "apple.stl") << "solid a\n";
+  std::ofstream(root / "grab_apple" / "README.md") << "x\n";
+  std::ofstream(root / "grab_apple" / "collision" / "piece_0.stl") << "solid p\n";
+  fs::create_directories(root / "ycb_025_mug");
+  std::ofstream(root / "ycb_025_mug" / "textured.obj") << "v 0 0 0\n";
+  fs::create_directories(root / "loose");
+  std::ofstream(root / "loose" / "cup.obj") << "v 0 0 0\n";
+  std::ofstream(root / "loose" / "bowl.obj") << "v 0 0 0\n";
+  EXPECT_EQ(ObjectKey((root / "grab_apple").string()), "grab_apple");
+  EXPECT_EQ(ObjectKey((root / "grab_apple" / "apple.stl").string()), "grab_apple");
+  EXPECT_EQ(ObjectKey((root / "ycb_025_mug" / "textured.obj").string()), "ycb_025_mug");
+  EXPECT_EQ(ObjectKey((root / "ycb_025_mug").string() + "/"), "ycb_025_mug");
+  EXPECT_EQ(ObjectKey((root / "loose" / "cup.obj").string()), "cup.obj");
+  EXPECT_EQ(ObjectKey("mug:seed=3"), "mug:seed=3");
+  EXPECT_TRUE(TrainedOn({"grab_apple"}, (root / "grab_apple" / "apple.stl").string()));
+  EXPECT_TRUE(TrainedOn({"apple.stl"}, (root / "grab_apple").string())) << "an old model's key";
+  EXPECT_FALSE(TrainedOn({"apple.stl"}, (root / "ycb_025_mug").string()));
+  fs::remove_all(root);
+}
+
 TEST(TrainingSetTest, ReadsSamplesThroughTheShardReader) {
   const TrainingSet set = ToySet();
   ASSERT_EQ(set.objects.size(), 1u);
