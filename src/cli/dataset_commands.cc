@@ -1,4 +1,5 @@
 #include "cli/dataset_commands.h"
+#include "cli/command.h"
 #include "cli/mpi_session.h"
 
 #include <chrono>
@@ -6,6 +7,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -141,6 +143,120 @@ Status RunDatasetExport(const std::string& dataset, const std::string& out_dir,
                         const std::string& format, std::ostream& out) {
   if (ListShards(dataset).empty()) return Error{dataset + ": no shards (not a dexvlg dataset?)"};
   return ExportDataset(dataset, out_dir, format, out);
+}
+
+void AddDatasetCommands(Commands& commands) {
+  CLI::App& app = commands.app();
+  struct State {
+    dexvlg::cli::GenerateRequest generate_request;
+    std::string dataset_path, export_out, export_format = "csv";
+  };
+  const auto opt = std::make_shared<State>();
+  // dexvlg generate ...
+  auto* generate = app.add_subcommand(
+      "generate",
+      "Make a dataset: for every object and part, synthesise, validate and caption grasps, "
+      "render table-top RGB-D scenes and store one HDF5 shard per object (resumable; "
+      "`mpirun -np N dexvlg generate ...` shares the objects across ranks; docs/dataset.md)");
+  generate
+      ->add_option("--objects", opt->generate_request.objects,
+                   "Objects: a folder of object folders or mesh files, a text file with one "
+                   "source per line, or a comma-separated list (procedural names allowed)")
+      ->required();
+  generate->add_option("--out", opt->generate_request.options.out, "Dataset folder")->required();
+  generate->add_option("--hand", opt->generate_request.options.hand, kHandHelp);
+  generate
+      ->add_option("--count", opt->generate_request.options.count,
+                   "Synthesised grasps per part and mode (all are validated)")
+      ->capture_default_str();
+  generate
+      ->add_option("--attempts", opt->generate_request.options.attempts,
+                   "Synthesis attempts per part and mode (0: 16 x count)")
+      ->capture_default_str();
+  AddObjectScale(generate, &opt->generate_request.options.object_scale);
+  generate
+      ->add_option("--part-names", opt->generate_request.options.part_names,
+                   "Part names in label order, comma separated, for every object (e.g. "
+                   "body,handle for unlabelled mugs; see `object segment`)")
+      ->delimiter(',');
+  generate
+      ->add_option("--settle", opt->generate_request.options.settle,
+                   "Settle each grasp where the free object comes to rest in the closing hand "
+                   "(up to N protocol-pace rounds after a gentle squeeze; 0: off, "
+                   "docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
+  generate
+      ->add_option("--synth-table", opt->generate_request.options.synth_table,
+                   "scene: synthesise with each scene's table; free: synthesise once around "
+                   "the free object and give each grasp to the scene whose table it clears "
+                   "(the paper's order; docs/dataset.md)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"scene", "free"}));
+  generate->add_option("--modes", opt->generate_request.options.modes, "Grasp modes")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->delimiter(',')
+      ->capture_default_str();
+  generate
+      ->add_option("--scenes", opt->generate_request.options.scenes,
+                   "Resting poses (scenes) per object")
+      ->capture_default_str();
+  generate->add_option("--views", opt->generate_request.options.scene.cameras, "Cameras per scene")
+      ->capture_default_str();
+  generate
+      ->add_option("--points", opt->generate_request.options.scene.points,
+                   "Points per view after downsampling")
+      ->capture_default_str();
+  generate
+      ->add_option("--image-scale", opt->generate_request.image_scale,
+                   "Camera resolution scale (1: 1280 x 720, the D415's depth resolution)")
+      ->capture_default_str();
+  generate->add_option("--seed", opt->generate_request.options.seed, "Seed")->capture_default_str();
+  generate->add_flag("!--no-pictures", opt->generate_request.options.pictures,
+                     "Skip the per-object scene pictures (dataset/pictures)");
+
+  // dexvlg dataset info|verify|export
+  auto* dataset_cmd = app.add_subcommand("dataset", "Inspect, check and export a dataset");
+  dataset_cmd->require_subcommand(1);
+  auto* dataset_info = dataset_cmd->add_subcommand("info", "Counts per object and totals");
+  dataset_info->add_option("DATASET", opt->dataset_path, "Dataset folder")->required();
+  auto* dataset_verify = dataset_cmd->add_subcommand(
+      "verify", "Integrity check of every shard and the index (exit 1 on any problem)");
+  dataset_verify->add_option("DATASET", opt->dataset_path, "Dataset folder")->required();
+  auto* dataset_export = dataset_cmd->add_subcommand(
+      "export", "Write point clouds as PLY and grasps as CSV or JSON rows");
+  dataset_export->add_option("DATASET", opt->dataset_path, "Dataset folder")->required();
+  dataset_export->add_option("--out", opt->export_out, "Output folder")->required();
+  dataset_export
+      ->add_option("--format", opt->export_format,
+                   "Grasp rows format: csv, json, or dexgraspbench (one .npy per successful grasp "
+                   "in DexGraspBench's layout, pregrasp, grasp and squeeze; docs/grasp_file.md)")
+      ->check(CLI::IsMember({"csv", "json", "dexgraspbench"}))
+      ->capture_default_str();
+  commands.On(generate, [opt] {
+    auto failed = dexvlg::cli::RunGenerate(opt->generate_request, std::cout);
+    if (!failed) return Fail(failed.error());
+    return *failed == 0 ? 0 : kExitInputError;
+  });
+  commands.On(dataset_info, [opt] {
+    if (dexvlg::Status s = dexvlg::cli::RunDatasetInfo(opt->dataset_path, std::cout); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  });
+  commands.On(dataset_verify, [opt] {
+    auto problems = dexvlg::cli::RunDatasetVerify(opt->dataset_path, std::cout);
+    if (!problems) return Fail(problems.error());
+    return *problems == 0 ? 0 : kExitInputError;
+  });
+  commands.On(dataset_export, [opt] {
+    if (dexvlg::Status s = dexvlg::cli::RunDatasetExport(opt->dataset_path, opt->export_out,
+                                                         opt->export_format, std::cout);
+        !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  });
 }
 
 }  // namespace dexvlg::cli

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
+#include <iostream>
+#include <memory>
 
 #include <filesystem>
+#include "cli/command.h"
 #include "cli/hand_commands.h"
 #include "cli/object_commands.h"
 #include "core/atomic_file.h"
@@ -270,6 +273,22 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
          "`dexvlg validate --help`, `dexvlg generate --help` (datasets with table-top scenes), "
          "`dexvlg object --help`, `dexvlg hand --help`.\n";
   return true;
+}
+
+void AddDemoCommand(Commands& commands) {
+  CLI::App& app = commands.app();
+  struct State {
+    std::string demo_hand;
+  };
+  const auto opt = std::make_shared<State>();
+  // dexvlg demo
+  auto* demo = app.add_subcommand("demo", "Run the built-in demo (README command 1)");
+  demo->add_option("--hand", opt->demo_hand, kHandHelp);
+  commands.On(demo, [opt] {
+    auto hand = dexvlg::cli::ResolveHand(opt->demo_hand);
+    if (!hand) return Fail(hand.error());
+    return dexvlg::cli::RunDemo(*hand, std::cout) ? 0 : kExitInputError;
+  });
 }
 
 }  // namespace dexvlg::cli

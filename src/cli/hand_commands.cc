@@ -1,8 +1,13 @@
 #include "cli/hand_commands.h"
 
 #include <iomanip>
+#include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/command.h"
+#include "cli/object_commands.h"
+#include "core/atomic_file.h"
 #include "hand/hand_loader.h"
 #include "hand/kinematics.h"
 
@@ -159,6 +164,89 @@ Status PrintHandFk(const HandModel& hand, const FkOptions& options, std::ostream
   }
   out.unsetf(std::ios::fixed);
   return Status::Ok();
+}
+
+void AddHandCommands(Commands& commands) {
+  CLI::App& app = commands.app();
+  struct State {
+    std::string hand_path;
+    bool as_json = false;
+    dexvlg::cli::FkOptions fk_options;
+    std::string spec_out;
+    std::string hand_render_out, hand_render_preset = "mid";
+  };
+  const auto opt = std::make_shared<State>();
+  // dexvlg hand ...
+  auto* hand_cmd = app.add_subcommand("hand", "Inspect hand models: info, fk, spec");
+  hand_cmd->require_subcommand(1);
+  auto* info = hand_cmd->add_subcommand("info", "Joints, limits, links and contact sets of a hand");
+  info->add_option("--hand", opt->hand_path, kHandHelp);
+  info->add_flag("--json", opt->as_json, "Print JSON instead of a table");
+
+  auto* fk = hand_cmd->add_subcommand(
+      "fk", "Link frames and contact points for one hand configuration (forward kinematics)");
+  fk->add_option("--hand", opt->hand_path, kHandHelp);
+  fk->add_option("--q", opt->fk_options.q,
+                 "Joint values in the hand's joint order (see `hand info`)")
+      ->delimiter(',');
+  fk->add_option("--preset", opt->fk_options.preset, "Joints when --q is absent")
+      ->check(CLI::IsMember({"rest", "mid", "open", "closed"}));
+  fk->add_option("--pose", opt->fk_options.pose,
+                 "Root pose x,y,z,qw,qx,qy,qz (m); default identity")
+      ->delimiter(',');
+  fk->add_flag("--json", opt->fk_options.as_json, "Print JSON instead of a table");
+
+  auto* spec = hand_cmd->add_subcommand(
+      "spec",
+      "Write the hand spec (contacts, wrap/pinch sets, self-collision pairs) as JSON; "
+      "for a bare MJCF this is the derived spec, ready to edit");
+  spec->add_option("--hand", opt->hand_path, kHandHelp);
+  spec->add_option("--out", opt->spec_out, "Output file (default: standard output)");
+
+  auto* hand_render = hand_cmd->add_subcommand(
+      "render", "Write a PNG of the hand's collision shapes, coloured by link (four views)");
+  hand_render->add_option("--hand", opt->hand_path, kHandHelp);
+  hand_render->add_option("--preset", opt->hand_render_preset, "Joint values")
+      ->check(CLI::IsMember({"rest", "mid", "open", "closed"}))
+      ->capture_default_str();
+  hand_render->add_option("--out", opt->hand_render_out, "Output PNG")->required();
+  auto with_hand = [opt](const std::function<int(const HandModel&)>& run) {
+    auto hand = ResolveHand(opt->hand_path);
+    if (!hand) return Fail(hand.error());
+    return run(*hand);
+  };
+  commands.On(info, [opt, with_hand] {
+    return with_hand([&](const HandModel& hand) {
+      PrintHandInfo(hand, opt->as_json, std::cout);
+      return 0;
+    });
+  });
+  commands.On(fk, [opt, with_hand] {
+    return with_hand([&](const HandModel& hand) {
+      if (Status st = PrintHandFk(hand, opt->fk_options, std::cout); !st) return Fail(st.error());
+      return 0;
+    });
+  });
+  commands.On(spec, [opt, with_hand] {
+    return with_hand([&](const HandModel& hand) {
+      const std::string text = HandSpecText(hand) + "\n";
+      if (opt->spec_out.empty()) {
+        std::cout << text;
+        return 0;
+      }
+      if (Status st = WriteTextAtomically(opt->spec_out, text); !st) return Fail(st.error());
+      std::cerr << "wrote " << opt->spec_out << "\n";
+      return 0;
+    });
+  });
+  commands.On(hand_render, [opt, with_hand] {
+    return with_hand([&](const HandModel& hand) {
+      if (Status st = RenderHand(hand, opt->hand_render_preset, opt->hand_render_out); !st)
+        return Fail(st.error());
+      std::cout << "wrote " << opt->hand_render_out << "\n";
+      return 0;
+    });
+  });
 }
 
 }  // namespace dexvlg::cli

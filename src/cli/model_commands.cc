@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <numeric>
 #include <ostream>
 #include <random>
 #include <sstream>
 
+#include "cli/command.h"
 #include "cli/dataset_commands.h"
 #include "cli/hand_commands.h"
 #include "cli/mpi_session.h"
@@ -23,6 +25,7 @@
 #include "model/refine.h"
 #include "model/train.h"
 #include "model/training_set.h"
+#include "serve/server.h"
 #include "synth/contact_sheet.h"
 #include "synth/grasp_file.h"
 
@@ -269,6 +272,166 @@ Status RunEval(const EvalRequest& r, std::ostream& out) {
       << md.substr(begin, end == std::string::npos ? std::string::npos : end - begin) << "\nwrote "
       << o.out << "/report.md, report.json, objects/, pictures/\n";
   return Status::Ok();
+}
+
+void AddModelCommands(Commands& commands) {
+  CLI::App& app = commands.app();
+  struct State {
+    dexvlg::cli::TrainRequest train_request;
+    dexvlg::cli::PredictRequest predict_request;
+    dexvlg::cli::EvalRequest eval_request;
+    dexvlg::ServeOptions serve_options;
+  };
+  const auto opt = std::make_shared<State>();
+  // dexvlg train / predict
+  auto* train = app.add_subcommand(
+      "train",
+      "Train the DexVLG model (point cloud + instruction -> grasps, flow matching) on a dataset; "
+      "resumes a killed run; `mpirun -np N dexvlg train` trains data-parallel (docs/model.md)");
+  train->add_option("--data", opt->train_request.data, "Dataset folder (`dexvlg generate`)")
+      ->required();
+  train
+      ->add_option("--out", opt->train_request.out,
+                   "Model folder (model.h5, config.json, loss.csv)")
+      ->required();
+  train->add_option("--config", opt->train_request.config,
+                    "JSON file of model config values (sizes, recipe; docs/model.md)");
+  train->add_option("--hand", opt->train_request.hand,
+                    "Hand the dataset was made with; default: built-in");
+  train->add_option("--steps", opt->train_request.steps, "Optimiser steps (overrides the config)");
+  train->add_option("--batch", opt->train_request.batch,
+                    "Samples per step over all processes (overrides the config)");
+  train->add_option("--held-back", opt->train_request.held_back,
+                    "Objects held back for the validation loss (default: a tenth, at least 1)");
+  train->add_option("--threads", opt->train_request.threads, "LibTorch threads (0: all cores)")
+      ->capture_default_str();
+  train
+      ->add_option("--checkpoint-every", opt->train_request.checkpoint_every,
+                   "Steps between checkpoints")
+      ->capture_default_str();
+  train->add_option("--device", opt->train_request.device, "cpu or cuda")->capture_default_str();
+  train->add_flag("--all-held", opt->train_request.all_held,
+                  "Train on every held grasp of a scene, also those whose hand reaches below its "
+                  "table (eval reports that share)");
+  auto* predict = app.add_subcommand(
+      "predict", "Predict grasps for an instruction on a single-view coloured point cloud");
+  predict->add_option("--model", opt->predict_request.model, "Model folder or model.h5")
+      ->required();
+  predict->add_option("--cloud", opt->predict_request.cloud,
+                      "PLY point cloud in the table frame (z up, table top z = 0)");
+  predict->add_option("--scene", opt->predict_request.scene, "A dataset view: SHARD:SCENE:VIEW");
+  predict
+      ->add_option("--instruction", opt->predict_request.instruction,
+                   "What to grasp, e.g. \"grasp the handle of the mug\"")
+      ->required();
+  predict->add_option("--count", opt->predict_request.count, "Grasps to sample")
+      ->capture_default_str();
+  predict->add_option("--out", opt->predict_request.out, "Grasp file to write (.h5)")->required();
+  predict->add_option("--hand", opt->predict_request.hand, "Hand; default: the model's");
+  predict->add_option("--steps", opt->predict_request.steps, "Euler steps (0: the model's)");
+  predict->add_option("--guidance", opt->predict_request.guidance,
+                      "Classifier-free guidance weight (default: the model's)");
+  predict->add_option("--seed", opt->predict_request.seed, "Seed")->capture_default_str();
+  predict->add_flag("!--no-picture", opt->predict_request.picture, "Skip the contact sheet");
+  predict
+      ->add_option("--refine", opt->predict_request.refine,
+                   "Refine each grasp by N steps of the synthesis energy against the cloud "
+                   "(no penetration, above the table) and sort by energy; 0: off")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+
+  auto* eval = app.add_subcommand(
+      "eval",
+      "Suc / PTA / PGA of a model on objects: table-top scenes, single views, one instruction per "
+      "part and mode (template and held-out paraphrase), every grasp simulated; baselines in the "
+      "same run; resumable (docs/eval.md)");
+  eval->add_option("--model", opt->eval_request.model, "Model folder or model.h5")->required();
+  eval->add_option("--objects", opt->eval_request.objects,
+                   "Objects: a folder, a list file or a comma-separated list (procedural names "
+                   "allowed)")
+      ->required();
+  eval->add_option("--out", opt->eval_request.options.out, "Report folder")->required();
+  eval->add_option("--scenes", opt->eval_request.options.scenes, "Resting poses per object")
+      ->capture_default_str();
+  eval->add_option("--views", opt->eval_request.options.views, "Camera views per scene")
+      ->capture_default_str();
+  eval->add_option("--count", opt->eval_request.options.count, "Grasps per instruction")
+      ->capture_default_str();
+  eval->add_option("--modes", opt->eval_request.options.modes, "Grasp modes")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->delimiter(',')
+      ->capture_default_str();
+  eval->add_option("--retrieval", opt->eval_request.options.retrieval,
+                   "Training dataset for the nearest-neighbour retrieval baseline");
+  eval->add_flag("--retrieval-all-held", opt->eval_request.options.retrieval_all_held,
+                 "Index every held grasp for retrieval, as `train --all-held` trains on");
+  eval->add_flag("!--no-paraphrases", opt->eval_request.options.paraphrases,
+                 "Skip the held-out paraphrases");
+  eval->add_flag("!--no-language-baseline", opt->eval_request.options.no_language,
+                 "Skip the model without the instruction");
+  eval->add_option("--steps", opt->eval_request.options.steps, "Euler steps (0: the model's)");
+  eval->add_option("--guidance", opt->eval_request.options.guidance,
+                   "Classifier-free guidance (default: the model's)");
+  eval->add_option("--sampler", opt->eval_request.options.sampler,
+                   "flow (Euler, deterministic) or ddpm (ancestral, the same network); default: "
+                   "the model's")
+      ->check(CLI::IsMember({"flow", "ddpm"}));
+  eval->add_option("--image-scale", opt->eval_request.image_scale,
+                   "Camera resolution scale (1: 1280 x 720)")
+      ->capture_default_str();
+  eval->add_option("--hand", opt->eval_request.hand, "Hand; default: the model's");
+  eval->add_option("--seed", opt->eval_request.options.seed, "Seed")->capture_default_str();
+  AddObjectScale(eval, &opt->eval_request.options.scale);
+  eval->add_flag("!--no-pictures", opt->eval_request.options.pictures,
+                 "Skip the per-object pictures");
+  eval->add_flag("!--no-synthesis-baseline", opt->eval_request.options.synthesis,
+                 "Skip the data engine's grasps on the full mesh (the upper reference)");
+  eval->add_flag("!--no-ranking", opt->eval_request.options.ranking,
+                 "Skip model@1, model+energy@1 and model+refine@1 (ranking the samples)");
+  eval->add_option("--refine-steps", opt->eval_request.options.refine.steps,
+                   "Optimiser steps refining each sample against the view's cloud")
+      ->capture_default_str();
+  eval->add_option("--refine-lr", opt->eval_request.options.refine.lr_scale,
+                   "Refinement step sizes against the synthesis optimiser's")
+      ->capture_default_str();
+
+  auto* serve =
+      app.add_subcommand("serve",
+                         "Serve a model over HTTP + JSON: /health, /metadata, /predict, /validate "
+                         "(docs/serve.md); SIGTERM stops it");
+  serve->add_option("--model", opt->serve_options.model, "Model folder or model.h5")->required();
+  serve->add_option("--host", opt->serve_options.host, "Address to listen on")
+      ->capture_default_str();
+  serve->add_option("--port", opt->serve_options.port, "Port (0: any free one, printed)")
+      ->capture_default_str();
+  serve->add_option("--threads", opt->serve_options.threads, "Requests served at once")
+      ->capture_default_str();
+  serve->add_option("--max-body", opt->serve_options.max_body, "Largest request body (bytes)")
+      ->capture_default_str();
+  serve->add_option("--max-points", opt->serve_options.max_points, "Most points per cloud")
+      ->capture_default_str();
+  serve->add_option("--max-count", opt->serve_options.max_count, "Most grasps per predict request")
+      ->capture_default_str();
+  serve->add_option("--hand", opt->serve_options.hand, "Hand; default: the model's");
+  commands.On(train, [opt] {
+    if (dexvlg::Status s = dexvlg::cli::RunTrain(opt->train_request, std::cout); !s)
+      return Fail(s.error());
+    return 0;
+  });
+  commands.On(predict, [opt] {
+    if (dexvlg::Status s = dexvlg::cli::RunPredict(opt->predict_request, std::cout); !s)
+      return Fail(s.error());
+    return 0;
+  });
+  commands.On(eval, [opt] {
+    if (dexvlg::Status s = dexvlg::cli::RunEval(opt->eval_request, std::cout); !s)
+      return Fail(s.error());
+    return 0;
+  });
+  commands.On(serve, [opt] {
+    if (dexvlg::Status s = dexvlg::Serve(opt->serve_options, std::cout); !s) return Fail(s.error());
+    return 0;
+  });
 }
 
 }  // namespace dexvlg::cli

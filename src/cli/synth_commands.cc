@@ -3,8 +3,11 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <optional>
 
+#include "cli/command.h"
+#include "cli/hand_commands.h"
 #include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "object/convex.h"
@@ -67,6 +70,96 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
     log << "wrote " << out.sheet << "\n";
   }
   return {};
+}
+
+void AddSynthCommand(Commands& commands) {
+  CLI::App& app = commands.app();
+  struct State {
+    std::string synth_object, synth_mode = "wrap", synth_hand;
+    dexvlg::cli::SynthOutputs synth_out;
+    dexvlg::SynthOptions synth_options;
+    int synth_settle = 2;
+    dexvlg::ObjectScale synth_scale;
+  };
+  const auto opt = std::make_shared<State>();
+  // dexvlg synth ...
+  auto* synth = app.add_subcommand(
+      "synth",
+      "Synthesise part-aware grasps (DexGraspNet 3.0 energy, LP force closure) into an "
+      "HDF5 grasp file (docs/synth.md)");
+  synth
+      ->add_option("OBJECT", opt->synth_object,
+                   "Prepared folder, mesh file, part-labelled folder or procedural object")
+      ->required();
+  synth->add_option("--part", opt->synth_options.part, "Target part name (see `object info`)")
+      ->required();
+  synth->add_option("--mode", opt->synth_mode, "Contact set")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->capture_default_str();
+  synth->add_option("--count", opt->synth_options.count, "Accepted grasps wanted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  synth
+      ->add_option("--attempts", opt->synth_options.max_attempts,
+                   "Give up after this many attempts (0: 16 x count)")
+      ->capture_default_str();
+  synth->add_option("--seed", opt->synth_options.seed, "Random seed")->capture_default_str();
+  synth->add_option("--steps", opt->synth_options.steps, "Optimiser steps per attempt")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  synth->add_option("--hand", opt->synth_hand, kHandHelp);
+  synth
+      ->add_option("--max-penetration", opt->synth_options.max_penetration,
+                   "Filter: deepest hand-object penetration (m)")
+      ->capture_default_str();
+  AddObjectScale(synth, &opt->synth_scale);
+  synth
+      ->add_option("--squeeze", opt->synth_options.squeeze_angle,
+                   "Squeeze: the largest joint of each contact's finger closes this far x its "
+                   "LP force (rad)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 2.0));
+  synth
+      ->add_option("--squeeze-force", opt->synth_options.squeeze_force,
+                   "Squeeze from forces instead: joint offsets J^T (F f c) / kp for a contact "
+                   "force F (N; 0: --squeeze)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  synth
+      ->add_option("--max-contact-distance", opt->synth_options.max_contact_distance,
+                   "Filter: every fingertip contact this close to the surface (m)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.05));
+  synth
+      ->add_option("--max-residual", opt->synth_options.max_residual,
+                   "Filter: LP force-closure residual")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
+  synth
+      ->add_option("--settle", opt->synth_settle,
+                   "Settle each grasp where the free object comes to rest in the closing hand: "
+                   "a gentle squeeze, then up to N rounds at the protocol's pace until closing "
+                   "barely moves the object (MuJoCo, default protocol; 0: off, docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
+  synth->add_option("--out", opt->synth_out.grasps, "Output grasp file (.h5, docs/grasp_file.md)");
+  synth->add_option("--sheet", opt->synth_out.sheet,
+                    "Contact sheet PNG of up to 12 accepted grasps");
+  synth->add_option("--rows", opt->synth_out.rows,
+                    "CSV of the grasp poses as rows x,y,z,qw,qx,qy,qz,<joint names>");
+  commands.On(synth, [opt] {
+    auto hand = dexvlg::cli::ResolveHand(opt->synth_hand);
+    if (!hand) return Fail(hand.error());
+    opt->synth_options.mode =
+        opt->synth_mode == "pinch" ? dexvlg::GraspMode::kPinch : dexvlg::GraspMode::kWrap;
+    if (dexvlg::Status s =
+            dexvlg::cli::RunSynth(*hand, opt->synth_object, opt->synth_options, opt->synth_out,
+                                  std::cout, opt->synth_settle, opt->synth_scale);
+        !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  });
 }
 
 }  // namespace dexvlg::cli

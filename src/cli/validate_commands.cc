@@ -10,9 +10,11 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include "cli/command.h"
 #include "cli/hand_commands.h"
 #include "cli/progress.h"
 #include "core/atomic_file.h"
@@ -319,6 +321,83 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
   log << "imported " << result.grasps.size() << " grasps from " << request.rows
       << (bench ? " (DexGraspBench)" : "") << " into " << request.out << "\n";
   return {};
+}
+
+void AddValidateCommands(Commands& commands) {
+  CLI::App& app = commands.app();
+  struct State {
+    dexvlg::cli::ValidateRequest validate_request;
+    dexvlg::cli::ImportRequest import_request;
+  };
+  const auto opt = std::make_shared<State>();
+  // dexvlg validate ...
+  auto* validate = app.add_subcommand(
+      "validate",
+      "Simulate the grasps of a grasp file in MuJoCo (six external-force directions, "
+      "penetration, part alignment), add the results and captions to it (docs/sim.md)");
+  validate
+      ->add_option("GRASPS", opt->validate_request.grasps, "Grasp file (.h5) from `dexvlg synth`")
+      ->required();
+  validate->add_option("--object", opt->validate_request.object,
+                       "Object source (default: the one recorded in the file)");
+  validate->add_option(
+      "--hand", opt->validate_request.hand,
+      "Hand spec (.json), MJCF (.xml) or URDF (.urdf); default: the one recorded in the file");
+  validate->add_option("--kp", opt->validate_request.params.kp, "Joint position gain (N m/rad)")
+      ->capture_default_str();
+  validate
+      ->add_option("--impratio", opt->validate_request.params.impratio,
+                   "Frictional-to-normal impedance ratio of MuJoCo's contact solver")
+      ->capture_default_str();
+  validate
+      ->add_option("--noslip", opt->validate_request.params.noslip_iterations,
+                   "No-slip solver iterations (0: off)")
+      ->capture_default_str();
+  validate->add_flag("--pinned-closing", opt->validate_request.params.pin_object_while_closing,
+                     "LENIENT variant, never a headline figure: pin the object while the hand "
+                     "closes (default: free throughout, as DexGraspBench)");
+  validate->add_flag("--table", opt->validate_request.params.table,
+                     "Table-top lift variant: a table under the object, gravity on, force +z");
+  validate->add_flag("!--no-early-exit", opt->validate_request.params.early_exit,
+                     "Run all six directions even after one fails");
+  validate
+      ->add_option("--settle-time", opt->validate_request.params.settle_time,
+                   "A direction holds once the object rested this long (s) under the force "
+                   "(0: always the full 2 s)")
+      ->capture_default_str();
+
+  // dexvlg import ...
+  auto* import = app.add_subcommand(
+      "import",
+      "Turn grasps from other tools into a grasp file for `dexvlg validate`: CSV rows "
+      "x,y,z,qw,qx,qy,qz,<joint names>, or DexGraspBench .npy grasp files (docs/grasp_file.md)");
+  import
+      ->add_option("ROWS", opt->import_request.rows,
+                   "CSV file with a header, or a DexGraspBench .npy file or a folder of them "
+                   "(one object; its obj_scale is applied to --object)")
+      ->required();
+  import->add_option("--object", opt->import_request.object, "Object source (the rows' frame)")
+      ->required();
+  import->add_option("--part", opt->import_request.part, "Target part name")->required();
+  import->add_option("--mode", opt->import_request.mode, "Contact set recorded with the grasps")
+      ->check(CLI::IsMember({"wrap", "pinch"}))
+      ->capture_default_str();
+  import->add_option("--hand", opt->import_request.hand, kHandHelp);
+  import->add_option("--joint-map", opt->import_request.joint_map,
+                     "JSON {\"their joint name\": \"our joint name\"} for the header");
+  import->add_option("--out", opt->import_request.out, "Grasp file to write (.h5)")->required();
+  commands.On(validate, [opt] {
+    if (dexvlg::Status s = dexvlg::cli::RunValidate(opt->validate_request, std::cout); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  });
+  commands.On(import, [opt] {
+    if (dexvlg::Status s = dexvlg::cli::RunImport(opt->import_request, std::cout); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  });
 }
 
 }  // namespace dexvlg::cli
