@@ -417,40 +417,55 @@ const char* DirectionName(int direction) {
   return direction >= 0 && direction < kDirections ? names[direction] : "?";
 }
 
-SimWorker::SimWorker(SimWorker&& o) noexcept : data(o.data), saved(o.saved) {
-  o.data = o.saved = nullptr;
-}
-SimWorker& SimWorker::operator=(SimWorker&& o) noexcept {
-  std::swap(data, o.data);
-  std::swap(saved, o.saved);
-  return *this;
-}
-SimWorker::~SimWorker() {
-  if (data) mj_deleteData(data);
-  if (saved) mj_deleteData(saved);
-}
+namespace sim_detail {
 
-SimScene::SimScene(SimScene&& o) noexcept { *this = std::move(o); }
-SimScene& SimScene::operator=(SimScene&& o) noexcept {
-  std::swap(hand_, o.hand_);
-  std::swap(object_, o.object_);
-  std::swap(params_, o.params_);
-  std::swap(mjcf_, o.mjcf_);
-  std::swap(model_, o.model_);
-  std::swap(sdf_, o.sdf_);
-  std::swap(object_body_, o.object_body_);
-  std::swap(object_qpos_, o.object_qpos_);
-  std::swap(mocap_, o.mocap_);
-  std::swap(root_qpos_, o.root_qpos_);
-  std::swap(samples_, o.samples_);
-  std::swap(channels_, o.channels_);
-  std::swap(joint_qpos_, o.joint_qpos_);
-  std::swap(body_link_, o.body_link_);
-  return *this;
-}
-SimScene::~SimScene() {
-  if (model_) mj_deleteModel(model_);
-}
+/// A worker's MuJoCo data: the running state and a saved copy.
+struct Data {
+  mjData* data = nullptr;
+  mjData* saved = nullptr;
+  ~Data() {
+    if (data) mj_deleteData(data);
+    if (saved) mj_deleteData(saved);
+  }
+};
+
+/// The compiled scene: MuJoCo's model, the ids dexvlg drives it by, and the helpers that work on
+/// a worker's data.
+struct Model {
+  ~Model() {
+    if (model_) mj_deleteModel(model_);
+  }
+  void SetTargets(mjData* d, const double* row) const;  ///< mocap root and actuator targets
+  /// Actuator targets from the hand's joint values `q` (nq, the channels' couplings applied).
+  void SetJointTargets(mjData* d, const double* q) const;
+  /// The hand link of a contact between the hand and the object; -1 for any other contact.
+  int ObjectContactLink(const mjContact& c) const;
+  void Place(mjData* d, const double* row) const;  ///< reset, hand at a row, object home
+  /// Waypoints x substeps from one row to another (`waypoints` 0: the protocol's); `pin` holds
+  /// the object at home meanwhile.
+  void Move(mjData* d, const double* from, const double* to, bool pin, int waypoints = 0) const;
+  void Depths(const mjData* d, double* object_depth, double* self_depth) const;
+
+  std::shared_ptr<const HandModel> hand_;
+  SimParams params_;
+  mjModel* model_ = nullptr;
+  int object_body_ = -1, object_qpos_ = -1, mocap_ = -1, root_qpos_ = -1;
+  std::vector<int> joint_qpos_;            ///< per hand joint
+  std::vector<ActuatorChannel> channels_;  ///< the actuators
+  std::vector<int> body_link_;             ///< MuJoCo body -> hand link (-1: not the hand)
+};
+
+}  // namespace sim_detail
+
+SimWorker::SimWorker() = default;
+SimWorker::SimWorker(SimWorker&&) noexcept = default;
+SimWorker& SimWorker::operator=(SimWorker&&) noexcept = default;
+SimWorker::~SimWorker() = default;
+
+SimScene::SimScene() = default;
+SimScene::SimScene(SimScene&&) noexcept = default;
+SimScene& SimScene::operator=(SimScene&&) noexcept = default;
+SimScene::~SimScene() = default;
 
 Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& object,
                                    const std::vector<TriMesh>& pieces, const SimParams& params) {
@@ -460,26 +475,29 @@ Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& obj
   scene.hand_ = std::make_shared<const HandModel>(hand);
   scene.object_ = std::make_shared<const LabeledMesh>(object);
   scene.params_ = params;
+  scene.mj_ = std::make_unique<sim_detail::Model>();
+  scene.mj_->hand_ = scene.hand_;
+  scene.mj_->params_ = params;
   scene.mjcf_ = SceneMjcf(hand, object, pieces, params);
   auto model = LoadMjcfText(scene.mjcf_, object.name + " simulation scene");
   if (!model) return model.error();
-  scene.model_ = model->release();
-  const mjModel* m = scene.model_;
+  scene.mj_->model_ = model->release();
+  const mjModel* m = scene.mj_->model_;
   const int root_joint = mj_name2id(m, mjOBJ_JOINT, kHandRootJoint);
   const int mocap_body = mj_name2id(m, mjOBJ_BODY, kMocapBody);
   DEXVLG_DEMAND(root_joint >= 0 && mocap_body >= 0 && m->body_mocapid[mocap_body] >= 0,
                 "the scene has its hand root joint and mocap body");
-  scene.object_body_ = mj_name2id(m, mjOBJ_BODY, kObjectBody);
-  scene.object_qpos_ = m->jnt_qposadr[m->body_jntadr[scene.object_body_]];
-  scene.mocap_ = m->body_mocapid[mocap_body];
-  scene.root_qpos_ = m->jnt_qposadr[root_joint];
+  scene.mj_->object_body_ = mj_name2id(m, mjOBJ_BODY, kObjectBody);
+  scene.mj_->object_qpos_ = m->jnt_qposadr[m->body_jntadr[scene.mj_->object_body_]];
+  scene.mj_->mocap_ = m->body_mocapid[mocap_body];
+  scene.mj_->root_qpos_ = m->jnt_qposadr[root_joint];
   for (const Joint& j : hand.joints) {
-    scene.joint_qpos_.push_back(m->jnt_qposadr[mj_name2id(m, mjOBJ_JOINT, j.name.c_str())]);
+    scene.mj_->joint_qpos_.push_back(m->jnt_qposadr[mj_name2id(m, mjOBJ_JOINT, j.name.c_str())]);
   }
-  scene.channels_ = hand.Channels(params.couplings);
-  scene.body_link_.assign(m->nbody, -1);
+  scene.mj_->channels_ = hand.Channels(params.couplings);
+  scene.mj_->body_link_.assign(m->nbody, -1);
   for (int l = 0; l < hand.num_links(); ++l) {
-    scene.body_link_[mj_name2id(m, mjOBJ_BODY, hand.links[l].name.c_str())] = l;
+    scene.mj_->body_link_[mj_name2id(m, mjOBJ_BODY, hand.links[l].name.c_str())] = l;
   }
   scene.sdf_ = std::make_unique<MeshSdf>(object.mesh);
   scene.samples_ = SampleSurface(object.mesh, 4096, 1).points;
@@ -535,12 +553,13 @@ mjData* MakeData(const mjModel* m) {
 
 SimWorker SimScene::MakeWorker() const {
   SimWorker w;
-  w.data = MakeData(model_);
-  w.saved = MakeData(model_);
+  w.data_ = std::make_unique<sim_detail::Data>();
+  w.data_->data = MakeData(mj_->model_);
+  w.data_->saved = MakeData(mj_->model_);
   return w;
 }
 
-void SimScene::SetJointTargets(mjData* d, const double* q) const {
+void sim_detail::Model::SetJointTargets(mjData* d, const double* q) const {
   for (size_t c = 0; c < channels_.size(); ++c) {
     double ctrl = 0;
     for (const auto& [j, coef] : channels_[c]) ctrl += coef * q[j];
@@ -548,13 +567,13 @@ void SimScene::SetJointTargets(mjData* d, const double* q) const {
   }
 }
 
-void SimScene::SetTargets(mjData* d, const double* r) const {
+void sim_detail::Model::SetTargets(mjData* d, const double* r) const {
   for (int a = 0; a < 3; ++a) d->mocap_pos[3 * mocap_ + a] = r[a];
   for (int a = 0; a < 4; ++a) d->mocap_quat[4 * mocap_ + a] = r[3 + a];
   SetJointTargets(d, r + 7);
 }
 
-void SimScene::Place(mjData* d, const double* r) const {
+void sim_detail::Model::Place(mjData* d, const double* r) const {
   mj_resetData(model_, d);
   for (int a = 0; a < 7; ++a) d->qpos[root_qpos_ + a] = r[a];
   for (size_t j = 0; j < joint_qpos_.size(); ++j) d->qpos[joint_qpos_[j]] = r[7 + j];
@@ -562,8 +581,8 @@ void SimScene::Place(mjData* d, const double* r) const {
   Forward(model_, d);
 }
 
-void SimScene::Move(mjData* d, const double* from, const double* to, bool pin,
-                    int waypoints) const {
+void sim_detail::Model::Move(mjData* d, const double* from, const double* to, bool pin,
+                             int waypoints) const {
   const mjModel* m = model_;
   const SimParams& p = params_;
   const int size = hand_->pose_size();
@@ -584,12 +603,12 @@ void SimScene::Move(mjData* d, const double* from, const double* to, bool pin,
   }
 }
 
-int SimScene::ObjectContactLink(const mjContact& c) const {
+int sim_detail::Model::ObjectContactLink(const mjContact& c) const {
   const int b1 = model_->geom_bodyid[c.geom1], b2 = model_->geom_bodyid[c.geom2];
   return b1 == object_body_ ? body_link_[b2] : b2 == object_body_ ? body_link_[b1] : -1;
 }
 
-void SimScene::Depths(const mjData* d, double* object_depth, double* self_depth) const {
+void sim_detail::Model::Depths(const mjData* d, double* object_depth, double* self_depth) const {
   *object_depth = *self_depth = 0;
   for (int i = 0; i < d->ncon; ++i) {
     const mjContact& c = d->contact[i];
@@ -605,26 +624,26 @@ void SimScene::Depths(const mjData* d, double* object_depth, double* self_depth)
 
 SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const double* squeeze,
                          int target_part, SimWorker& w) const {
-  const mjModel* m = model_;
-  mjData* d = w.data;
+  const mjModel* m = mj_->model_;
+  mjData* d = w.data_->data;
   const SimParams& p = params_;
   SimOutcome out;
   out.held.fill(-1);
   t_mujoco_error.clear();
-  const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
+  const int object_dof = m->jnt_dofadr[m->body_jntadr[mj_->object_body_]];
   // pregrasp -> grasp, then grasp -> squeeze: waypoints x substeps each, palm and fingers
   // together (DexGraspBench's control_hand_with_interp)
   auto from_pregrasp = [&] {  // the hand placed at the pregrasp closes and squeezes
-    Move(d, pregrasp, grasp, p.pin_object_while_closing);  // pinned: the lenient variant only
-    Move(d, grasp, squeeze, p.pin_object_while_closing);
+    mj_->Move(d, pregrasp, grasp, p.pin_object_while_closing);  // pinned: the lenient variant only
+    mj_->Move(d, grasp, squeeze, p.pin_object_while_closing);
     Forward(m, d);
   };
 
   // the DexVLG checks at the placed grasp pose: exact penetration, self-penetration
-  Place(d, grasp);
+  mj_->Place(d, grasp);
   {
     double ignored = 0;
-    Depths(d, &ignored, &out.self_penetration);
+    mj_->Depths(d, &ignored, &out.self_penetration);
     KinematicsData kin(*hand_, 1);
     ForwardKinematics(*hand_, grasp, 0, 1, kin);
     double depth = 0, q[3];
@@ -641,32 +660,32 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     out.penetration = depth;
   }
   // DexGraspBench: a pregrasp deep in collision fails before anything moves
-  Place(d, pregrasp);
+  mj_->Place(d, pregrasp);
   {
     double object_depth = 0, self_depth = 0;
-    Depths(d, &object_depth, &self_depth);
+    mj_->Depths(d, &object_depth, &self_depth);
     out.pregrasp_penetration = std::max(object_depth, self_depth);
   }
   const bool clear = out.pregrasp_penetration <= p.max_pregrasp_penetration;
   bool all = clear;
   if (clear) from_pregrasp();
   {  // how far the closing hand pushed the object before any force acted
-    const mjtNum* q = d->qpos + object_qpos_;
+    const mjtNum* q = d->qpos + mj_->object_qpos_;
     out.closing_translation = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
     out.closing_rotation_deg = RotationDeg(q + 3);
   }
   // contacts after the squeeze: the links on the object and the parts they touch
   std::set<int> links;
   bool aligned = true;
-  const Vec3 obj_p(d->xpos[3 * object_body_], d->xpos[3 * object_body_ + 1],
-                   d->xpos[3 * object_body_ + 2]);
+  const Vec3 obj_p(d->xpos[3 * mj_->object_body_], d->xpos[3 * mj_->object_body_ + 1],
+                   d->xpos[3 * mj_->object_body_ + 2]);
   Mat3 obj_R;
   for (int r = 0; r < 3; ++r) {
-    for (int c = 0; c < 3; ++c) obj_R(r, c) = d->xmat[9 * object_body_ + 3 * r + c];
+    for (int c = 0; c < 3; ++c) obj_R(r, c) = d->xmat[9 * mj_->object_body_ + 3 * r + c];
   }
   for (int i = 0; i < d->ncon && clear; ++i) {
     const mjContact& c = d->contact[i];
-    const int link = ObjectContactLink(c);
+    const int link = mj_->ObjectContactLink(c);
     if (link < 0) continue;
     links.insert(link);
     const Vec3 in_object = obj_R.transpose() * (Vec3(c.pos[0], c.pos[1], c.pos[2]) - obj_p);
@@ -682,7 +701,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   out.caption = Caption(*hand_, part_name, object_->name, out.contact_links);
   // the six directions from the same post-squeeze state (the simulation is deterministic, so
   // restoring it equals closing again from a fresh reset: tests/sim/sim_test.cc checks it)
-  mj_copyData(w.saved, m, d);
+  mj_copyData(w.data_->saved, m, d);
   const int force_steps = std::max(1, static_cast<int>(std::lround(p.force_time / p.timestep)));
   const int check_every = std::max(1, force_steps / p.force_checks);
   const double force = p.force_per_kg * p.object_mass;
@@ -693,23 +712,23 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
   };
   if (p.table && clear) {  // lift straight up, then hold: the object must come along
     const int lift = std::max(1, static_cast<int>(std::lround(p.lift_time / p.timestep)));
-    const double z0 = d->mocap_pos[3 * mocap_ + 2];
+    const double z0 = d->mocap_pos[3 * mj_->mocap_ + 2];
     for (int s = 0; s < 2 * lift; ++s) {
-      d->mocap_pos[3 * mocap_ + 2] = z0 + p.lift_height * std::min(1.0, (s + 1.0) / lift);
+      d->mocap_pos[3 * mj_->mocap_ + 2] = z0 + p.lift_height * std::min(1.0, (s + 1.0) / lift);
       Step(m, d);
     }
     // displacement relative to where the hand took it: the lifted pose
-    all = judge(4, d->qpos + object_qpos_, p.lift_height);
+    all = judge(4, d->qpos + mj_->object_qpos_, p.lift_height);
     out.held[4] = all ? 1 : 0;
   }
   for (int dir = 0; dir < kDirections && clear && (all || !p.early_exit) && !p.table; ++dir) {
     if (p.reuse_closing) {
-      mj_copyData(d, m, w.saved);
+      mj_copyData(d, m, w.data_->saved);
     } else {  // the plain protocol: every direction closes the hand again from a fresh reset
-      Place(d, pregrasp);
+      mj_->Place(d, pregrasp);
       from_pregrasp();
     }
-    mjtNum* f = d->xfrc_applied + 6 * object_body_;
+    mjtNum* f = d->xfrc_applied + 6 * mj_->object_body_;
     for (int a = 0; a < 6; ++a) f[a] = 0;
     f[dir / 2] = dir % 2 == 0 ? force : -force;
     bool held = true;
@@ -719,7 +738,7 @@ SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const doub
     int still = 0;
     for (int s = 0; s < force_steps && held && still < settle_steps; ++s) {
       Step(m, d);
-      const mjtNum* q = d->qpos + object_qpos_;
+      const mjtNum* q = d->qpos + mj_->object_qpos_;
       // judged every check_every steps, from the pose at reset (DexGraspBench)
       if ((s + 1) % check_every == 0) held = judge(dir, q, 0);
       // settled: even moving on at settle_margin x its present speed for the rest of the
@@ -777,8 +796,8 @@ constexpr double kReleasedDepth = 5e-4;  ///< m: released once the contacts are 
 
 SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const double* squeeze,
                               SimWorker& w, int gentle, double hold) const {
-  const mjModel* m = model_;
-  mjData* d = w.data;
+  const mjModel* m = mj_->model_;
+  mjData* d = w.data_->data;
   const int size = hand_->pose_size(), nq = hand_->nq();
   SettledGrasp out;
   t_mujoco_error.clear();
@@ -787,34 +806,34 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
     out.reason = "MuJoCo error: " + t_mujoco_error;
     return true;
   };
-  Place(d, pregrasp);
+  mj_->Place(d, pregrasp);
   double object_depth = 0, self_depth = 0;
-  Depths(d, &object_depth, &self_depth);
+  mj_->Depths(d, &object_depth, &self_depth);
   if (std::max(object_depth, self_depth) > params_.max_pregrasp_penetration) {
     out.reason = "pregrasp in collision";
     return out;
   }
   if (gentle > 1) {  // from the grasp itself, squeezing `gentle` times slower
-    Place(d, grasp);
-    Move(d, grasp, squeeze, false, gentle * params_.waypoints);
+    mj_->Place(d, grasp);
+    mj_->Move(d, grasp, squeeze, false, gentle * params_.waypoints);
   } else {
-    Move(d, pregrasp, grasp, false);
-    Move(d, grasp, squeeze, false);
+    mj_->Move(d, pregrasp, grasp, false);
+    mj_->Move(d, grasp, squeeze, false);
   }
   const int hold_steps = std::max(0, static_cast<int>(std::lround(hold / params_.timestep)));
   Step(m, d, hold_steps);
   Forward(m, d);
   if (failed()) return out;
-  const mjtNum* q_O = d->qpos + object_qpos_;
+  const mjtNum* q_O = d->qpos + mj_->object_qpos_;
   out.moved = std::sqrt(q_O[0] * q_O[0] + q_O[1] * q_O[1] + q_O[2] * q_O[2]);
   out.turned_deg = RotationDeg(q_O + 3);
   std::set<int> links;
   for (int i = 0; i < d->ncon; ++i) {
-    const int link = ObjectContactLink(d->contact[i]);
+    const int link = mj_->ObjectContactLink(d->contact[i]);
     if (link >= 0) links.insert(link);
   }
   out.contact_links.assign(links.begin(), links.end());
-  const int object_dof = m->jnt_dofadr[m->body_jntadr[object_body_]];
+  const int object_dof = m->jnt_dofadr[m->body_jntadr[mj_->object_body_]];
   const mjtNum* v = d->qvel + object_dof;
   const double speed = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
   if (links.size() < 2) {
@@ -831,17 +850,17 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
   std::vector<double> q(nq);
   for (int round = 0; round < kReleaseRounds; ++round) {  // each releases what the last left
     double depth = 0, ignored = 0;
-    Depths(d, &depth, &ignored);
+    mj_->Depths(d, &depth, &ignored);
     if (round >= 4 && depth < kReleasedDepth) break;
-    for (int j = 0; j < nq; ++j) q[j] = d->qpos[joint_qpos_[j]];
-    SetJointTargets(d, q.data());
+    for (int j = 0; j < nq; ++j) q[j] = d->qpos[mj_->joint_qpos_[j]];
+    mj_->SetJointTargets(d, q.data());
     Step(m, d, hold_steps / 4);
   }
   Forward(m, d);
   if (failed()) return out;
   // the hand relative to the object at rest: X_OH = X_WO^-1 X_WH
   const Eigen::Quaterniond R_WO(q_O[3], q_O[4], q_O[5], q_O[6]);
-  const mjtNum* q_H = d->qpos + root_qpos_;
+  const mjtNum* q_H = d->qpos + mj_->root_qpos_;
   const Eigen::Quaterniond R_WH(q_H[3], q_H[4], q_H[5], q_H[6]);
   const Vec3 p_OH =
       R_WO.conjugate() * (Vec3(q_H[0], q_H[1], q_H[2]) - Vec3(q_O[0], q_O[1], q_O[2]));
@@ -854,7 +873,7 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
   out.grasp[6] = R_OH.z();
   for (int j = 0; j < nq; ++j) {
     out.grasp[7 + j] =
-        std::clamp(d->qpos[joint_qpos_[j]], hand_->joints[j].lower, hand_->joints[j].upper);
+        std::clamp(d->qpos[mj_->joint_qpos_[j]], hand_->joints[j].lower, hand_->joints[j].upper);
   }
   out.squeeze = out.grasp;
   for (int j = 0; j < nq; ++j) out.squeeze[7 + j] = squeeze[7 + j];
@@ -880,9 +899,9 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
       pre[7 + j] = std::clamp(base + open * (rest[j] - base), hand_->joints[j].lower,
                               hand_->joints[j].upper);
     }
-    Place(d, pre.data());
+    mj_->Place(d, pre.data());
     if (failed()) return out;
-    Depths(d, &object_depth, &self_depth);
+    mj_->Depths(d, &object_depth, &self_depth);
     if (object_depth <= 0 && self_depth <= params_.max_self_penetration) {
       out.pregrasp = pre;
       return out;
@@ -893,8 +912,8 @@ SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const
 }
 
 std::array<double, kDirections> SimScene::UnheldTranslation(SimWorker& w) const {
-  const mjModel* m = model_;
-  mjData* d = w.data;
+  const mjModel* m = mj_->model_;
+  mjData* d = w.data_->data;
   std::array<double, kDirections> moved{};
   t_mujoco_error.clear();
   const int force_steps =
@@ -902,13 +921,13 @@ std::array<double, kDirections> SimScene::UnheldTranslation(SimWorker& w) const 
   for (int dir = 0; dir < kDirections; ++dir) {
     mj_resetData(m, d);
     for (int a = 0; a < 3; ++a) {  // the hand parked away
-      d->mocap_pos[3 * mocap_ + a] = 100.0;
-      d->qpos[root_qpos_ + a] = 100.0;
+      d->mocap_pos[3 * mj_->mocap_ + a] = 100.0;
+      d->qpos[mj_->root_qpos_ + a] = 100.0;
     }
-    mjtNum* f = d->xfrc_applied + 6 * object_body_;
+    mjtNum* f = d->xfrc_applied + 6 * mj_->object_body_;
     f[dir / 2] = (dir % 2 == 0 ? 1 : -1) * params_.force_per_kg * params_.object_mass;
     Step(m, d, force_steps);
-    const mjtNum* q = d->qpos + object_qpos_;
+    const mjtNum* q = d->qpos + mj_->object_qpos_;
     moved[dir] = t_mujoco_error.empty() ? std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2])
                                         : std::numeric_limits<double>::infinity();
   }

@@ -14,9 +14,10 @@
 #include "object/mesh.h"
 #include "object/mesh_sdf.h"
 
-struct mjModel_;
-struct mjData_;
-struct mjContact_;
+namespace dexvlg::sim_detail {
+struct Model;  // MuJoCo's compiled scene and the ids dexvlg drives it by (sim.cc)
+struct Data;   // MuJoCo's per-thread state (sim.cc)
+}  // namespace dexvlg::sim_detail
 
 namespace dexvlg {
 
@@ -117,15 +118,17 @@ struct SettledGrasp {
   std::vector<int> contact_links;                ///< hand links on the object at rest
 };
 
-/// Per-thread simulation state (a MuJoCo mjData and a saved copy).
+/// Per-thread simulation state (MuJoCo's data and a saved copy), made by SimScene::MakeWorker.
 class SimWorker {
  public:
-  SimWorker() = default;
+  SimWorker();
   SimWorker(SimWorker&&) noexcept;
   SimWorker& operator=(SimWorker&&) noexcept;
   ~SimWorker();
-  mjData_* data = nullptr;
-  mjData_* saved = nullptr;
+
+ private:
+  friend class SimScene;
+  std::unique_ptr<sim_detail::Data> data_;
 };
 
 /// A hand and one object compiled once into a MuJoCo model (the hand written from the
@@ -163,32 +166,17 @@ class SimScene {
   const HandModel& hand() const { return *hand_; }
   const LabeledMesh& object() const { return *object_; }
   const SimParams& params() const { return params_; }
-  const mjModel_* model() const { return model_; }
 
  private:
-  SimScene() = default;
-  void SetTargets(mjData_* d, const double* row) const;  ///< mocap root and actuator targets
-  /// Actuator targets from the hand's joint values `q` (nq, the channels' couplings applied).
-  void SetJointTargets(mjData_* d, const double* q) const;
-  /// The hand link of a contact between the hand and the object; -1 for any other contact.
-  int ObjectContactLink(const mjContact_& c) const;
-  void Place(mjData_* d, const double* row) const;  ///< reset, hand at a row, object home
-  /// Waypoints x substeps from one row to another (`waypoints` 0: the protocol's); `pin` holds
-  /// the object at home meanwhile.
-  void Move(mjData_* d, const double* from, const double* to, bool pin, int waypoints = 0) const;
-  void Depths(const mjData_* d, double* object_depth, double* self_depth) const;
+  SimScene();
   // the scene owns copies of what it simulates: nothing a caller passed must outlive the call
   std::shared_ptr<const HandModel> hand_;
   std::shared_ptr<const LabeledMesh> object_;
   SimParams params_;
   std::string mjcf_;
-  mjModel_* model_ = nullptr;
+  std::unique_ptr<sim_detail::Model> mj_;
   std::unique_ptr<MeshSdf> sdf_;  ///< nearest part of a contact point, exact penetration
   std::vector<Vec3> samples_;     ///< object surface samples (exact penetration into the hand)
-  int object_body_ = -1, object_qpos_ = -1, mocap_ = -1, root_qpos_ = -1;
-  std::vector<int> joint_qpos_;            ///< per hand joint
-  std::vector<ActuatorChannel> channels_;  ///< the actuators
-  std::vector<int> body_link_;             ///< MuJoCo body -> hand link (-1: not the hand)
 };
 
 /// A rigid placement of an object: x_scene = R x_object + t.
