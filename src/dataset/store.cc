@@ -1,5 +1,7 @@
 #include "dataset/store.h"
 
+#include "dataset/scene.h"
+
 #include <unistd.h>
 
 #include <cmath>
@@ -319,82 +321,90 @@ Status ExportDataset(const std::string& dataset, const std::string& out, const s
   const std::string rows_path = (fs::path(out) / ("grasps." + format)).string();
   if (Status st = CheckOutputPath(rows_path); !st) return st;
   std::ostringstream rows;
+  rows << std::setprecision(9);
   bool header = false;
   int clouds = 0;
   long long grasps = 0;
+  static const char* const kRows[3] = {"pregrasp", "grasp", "squeeze"};
   for (const std::string& path : ListShards(dataset)) {
-    auto opened = H5Reader::Open(path);
-    if (!opened) return opened.error();
-    const H5Reader& r = *opened;
-    const std::string object = r.Attribute("/", "object");
-    auto names = r.Strings("/grasps/joint_names");
-    auto grasp = r.Doubles("/grasps/grasp");
-    auto success = r.Ints("/grasps/success");
-    auto part = r.Ints("/grasps/part");
-    auto mode = r.Ints("/grasps/mode");
-    auto caption = r.Strings("/grasps/caption");
-    auto part_names = r.Strings("/object/part_names");
-    if (!names) return names.error();
-    if (!grasp) return grasp.error();
-    if (!success) return success.error();
-    if (!part) return part.error();
-    if (!mode) return mode.error();
-    if (!caption) return caption.error();
-    if (!part_names) return part_names.error();
-    const size_t n = success->size(), ps = n ? grasp->size() / n : 0;
+    auto reader = ShardReader::Open(path);
+    if (!reader) return reader.error();
+    const ShardInfo& info = reader->info();
+    auto g = reader->Grasps();
+    if (!g) return g.error();
+    const std::string shard = fs::path(path).stem().string();
+    // every scene's placement and clouds: grasps are written in their scene's table frame, the
+    // frame of that scene's clouds
+    std::vector<Scene> scenes;
+    for (int k = 0; k < reader->num_scenes(); ++k) {
+      auto scene = reader->SceneAt(k);
+      if (!scene) return scene.error();
+      scenes.push_back(std::move(*scene));
+    }
     if (format == "csv" && !header) {
-      rows << "object,part,mode,success,caption,x,y,z,qw,qx,qy,qz";
-      for (const std::string& j : *names) rows << "," << j;
+      rows << "object,shard,scene,part,mode,success,caption";
+      for (const char* which : kRows) {
+        for (const char* c : {"x", "y", "z", "qw", "qx", "qy", "qz"})
+          rows << "," << which << "_" << c;
+        for (const std::string& j : info.joint_names) rows << "," << which << "_" << j;
+      }
       rows << "\n";
       header = true;
     }
-    for (size_t i = 0; i < n; ++i) {
+    const size_t ps = static_cast<size_t>(g->pose_size);
+    for (int i = 0; i < g->count(); ++i) {
+      const int k = g->scene[i];
+      if (k < 0 || k >= static_cast<int>(scenes.size())) continue;  // no scene to place it in
       const std::string part_name =
-          (*part)[i] >= 0 && (*part)[i] < static_cast<int>(part_names->size())
-              ? (*part_names)[(*part)[i]]
+          g->part[i] >= 0 && g->part[i] < static_cast<int>(info.part_names.size())
+              ? info.part_names[g->part[i]]
               : "?";
-      const char* mode_name = (*mode)[i] == 0 ? "wrap" : "pinch";
-      const double* row = &(*grasp)[i * ps];
+      const char* mode_name = g->mode[i] == 0 ? "wrap" : "pinch";
+      std::vector<double> placed[3];
+      const std::vector<double>* from[3] = {&g->pregrasp, &g->grasp, &g->squeeze};
+      for (int r = 0; r < 3; ++r) {
+        const std::vector<double> row(from[r]->begin() + i * ps, from[r]->begin() + (i + 1) * ps);
+        placed[r] = PlacePose(row, scenes[k].placement);
+      }
       if (format == "csv") {
-        rows << object << "," << part_name << "," << mode_name << "," << (*success)[i] << ",\""
-             << (*caption)[i] << "\"" << std::setprecision(9);
-        for (size_t k = 0; k < ps; ++k) rows << "," << row[k];
+        rows << info.object << "," << shard << "," << k << "," << part_name << "," << mode_name
+             << "," << g->success[i] << ",\"" << g->caption[i] << "\"";
+        for (const std::vector<double>& row : placed) {
+          for (double v : row) rows << "," << v;
+        }
         rows << "\n";
       } else {
-        nlohmann::json j = {{"object", object},
-                            {"part", part_name},
-                            {"mode", mode_name},
-                            {"success", (*success)[i] == 1},
-                            {"caption", (*caption)[i]}};
-        j["pose"] = std::vector<double>(row, row + ps);
+        nlohmann::json j = {
+            {"object", info.object},   {"shard", shard},    {"scene", k},
+            {"part", part_name},       {"mode", mode_name}, {"success", g->success[i] == 1},
+            {"caption", g->caption[i]}};
+        for (int r = 0; r < 3; ++r) j[kRows[r]] = placed[r];
+        j["clouds"] = nlohmann::json::array();
+        for (size_t v = 0; v < scenes[k].views.size(); ++v) {
+          j["clouds"].push_back(shard + "_scene" + std::to_string(k) + "_view" + std::to_string(v) +
+                                ".ply");
+        }
         all.push_back(j);
       }
       ++grasps;
     }
-    for (const std::string& name : r.Members("/scenes")) {
-      const std::string group = "/scenes/" + name;
-      auto xyz = r.Floats(group + "/points");
-      auto rgb = r.Bytes(group + "/colors");
-      auto labels = r.Ints(group + "/labels");
-      if (!xyz) return xyz.error();
-      if (!rgb) return rgb.error();
-      if (!labels) return labels.error();
-      const auto dims = r.Dims(group + "/points");
-      for (uint64_t v = 0; v < dims[0]; ++v) {
-        const std::string ply = (fs::path(out) / (fs::path(path).stem().string() + "_scene" + name +
-                                                  "_view" + std::to_string(v) + ".ply"))
+    for (size_t k = 0; k < scenes.size(); ++k) {
+      for (size_t v = 0; v < scenes[k].views.size(); ++v) {
+        const SceneView& view = scenes[k].views[v];
+        const size_t n = view.points.size() / 3;
+        const std::string ply = (fs::path(out) / (shard + "_scene" + std::to_string(k) + "_view" +
+                                                  std::to_string(v) + ".ply"))
                                     .string();
         std::ostringstream p;
-        p << "ply\nformat ascii 1.0\ncomment dexvlg scene point cloud, table frame (m)\n"
-          << "element vertex " << dims[1]
+        p << "ply\nformat ascii 1.0\ncomment dexvlg scene point cloud, table frame of scene " << k
+          << " (m), as the grasps of that scene in grasps." << format << "\nelement vertex " << n
           << "\nproperty float x\nproperty float y\nproperty float z\n"
           << "property uchar red\nproperty uchar green\nproperty uchar blue\n"
           << "property int label\nend_header\n";
-        for (uint64_t k = 0; k < dims[1]; ++k) {
-          const size_t i = v * dims[1] + k;
-          p << (*xyz)[3 * i] << " " << (*xyz)[3 * i + 1] << " " << (*xyz)[3 * i + 2] << " "
-            << int((*rgb)[3 * i]) << " " << int((*rgb)[3 * i + 1]) << " " << int((*rgb)[3 * i + 2])
-            << " " << (*labels)[i] << "\n";
+        for (size_t q = 0; q < n; ++q) {
+          p << view.points[3 * q] << " " << view.points[3 * q + 1] << " " << view.points[3 * q + 2]
+            << " " << int(view.colors[3 * q]) << " " << int(view.colors[3 * q + 1]) << " "
+            << int(view.colors[3 * q + 2]) << " " << int(view.labels[q]) << "\n";
         }
         if (Status st = WriteTextAtomically(ply, p.str()); !st) return st;
         ++clouds;
@@ -403,8 +413,9 @@ Status ExportDataset(const std::string& dataset, const std::string& out, const s
   }
   if (format == "json") rows << all.dump(1) << "\n";
   if (Status st = WriteTextAtomically(rows_path, rows.str()); !st) return st;
-  log << "exported " << grasps << " grasps to " << rows_path << " and " << clouds
-      << " point clouds (PLY) to " << out << "\n";
+  log << "exported " << grasps << " grasps (pregrasp, grasp, squeeze; each in its scene's table "
+      << "frame) to " << rows_path << " and " << clouds << " point clouds (PLY, same frames) to "
+      << out << "\n";
   return Status::Ok();
 }
 

@@ -194,10 +194,43 @@ TEST(DatasetTest, ShardsRoundTripAndVerify) {
     plys += e.path().extension() == ".ply";
   EXPECT_EQ(plys, Small().cameras);
   std::ifstream rows(dir / "export" / "grasps.csv");
-  std::string line;
+  std::string line, header, first_row;
   int lines = 0;
-  while (std::getline(rows, line)) ++lines;
+  while (std::getline(rows, line)) {
+    if (lines == 0) header = line;
+    if (lines == 1) first_row = line;
+    ++lines;
+  }
   EXPECT_EQ(lines, 1 + 3);
+  // every grasp with its pregrasp and squeeze, in its scene's table frame (the clouds' frame)
+  EXPECT_EQ(header.rfind("object,shard,scene,part,mode,success,caption,pregrasp_x,", 0), 0u)
+      << header;
+  EXPECT_NE(header.find(",grasp_x,"), std::string::npos);
+  EXPECT_NE(header.find(",squeeze_qz,"), std::string::npos);
+  {
+    std::vector<std::string> cells;
+    std::string cell;
+    bool quoted = false;
+    for (char c : first_row) {  // the caption is quoted and may hold commas
+      if (c == '"') quoted = !quoted;
+      if (c == ',' && !quoted) {
+        cells.push_back(cell);
+        cell.clear();
+      } else {
+        cell += c;
+      }
+    }
+    cells.push_back(cell);
+    const ShardGrasps written = ShardReader::Open(shard).value().Grasps().value();
+    const int scene = std::stoi(cells[2]);
+    const Scene placed_scene = ShardReader::Open(shard).value().SceneAt(scene).value();
+    const size_t ps = written.pose_size;
+    const std::vector<double> row(written.grasp.begin(), written.grasp.begin() + ps);
+    const std::vector<double> expected = PlacePose(row, placed_scene.placement);
+    for (size_t k = 0; k < ps; ++k) {
+      EXPECT_NEAR(std::stod(cells[7 + ps + k]), expected[k], 1e-6) << "grasp column " << k;
+    }
+  }
   // DexGraspBench: one .npy per successful grasp, rows as the shard holds them
   ASSERT_TRUE(ExportDataset(dir.string(), (dir / "bench").string(), "dexgraspbench", log).ok());
   std::vector<fs::path> files;
