@@ -98,21 +98,19 @@ std::string GetAttribute(int64_t location, const std::string& object, const std:
   return out;
 }
 
-Expected<H5Writer> H5Writer::Create(const std::string& path) {
+Expected<H5Writer> H5Writer::Create(const std::string& path) { return Open(path, true); }
+Expected<H5Writer> H5Writer::Append(const std::string& path) { return Open(path, false); }
+
+Expected<H5Writer> H5Writer::Open(const std::string& path, bool create) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become return values, not prints
   H5Writer w;
   w.path_ = path;
-  w.file_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (w.file_ < 0) return Error{path + ": cannot create the HDF5 file"};
-  return w;
-}
-
-Expected<H5Writer> H5Writer::Append(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  H5Writer w;
-  w.path_ = path;
-  w.file_ = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  if (w.file_ < 0) return Error{path + ": cannot open the HDF5 file for writing"};
+  w.file_ = create ? H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)
+                   : H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (w.file_ < 0) {
+    return Error{path + (create ? ": cannot create the HDF5 file"
+                                : ": cannot open the HDF5 file for writing")};
+  }
   return w;
 }
 

@@ -49,6 +49,7 @@ class H5Writer {
 
  private:
   H5Writer() = default;
+  static Expected<H5Writer> Open(const std::string& path, bool create);
   void PutRaw(const std::string& name, int64_t mem_type, int64_t file_type, const void* data,
               const std::vector<uint64_t>& dims);
   void Fail(const std::string& what);
