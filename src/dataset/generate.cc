@@ -162,8 +162,20 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
     }
     loaded->part_names = o.part_names;
   }
+  // a prepared folder brings its own collision pieces (at its own scale)
+  std::vector<TriMesh> own_pieces;
+  std::error_code source_ec;
+  if (fs::is_regular_file(fs::path(source) / "object.json", source_ec) &&
+      o.object_scale.scale == 1 && o.object_scale.max_size == 0) {
+    auto prepared = ReadPrepared(source);
+    if (!prepared) {
+      row.status = "failed: " + prepared.error().message;
+      return row;
+    }
+    own_pieces = std::move(prepared->pieces);
+  }
   // the object's fields, samples and pieces, built once for every scene, part and mode
-  auto model = ObjectModel::Build(std::move(*loaded));
+  auto model = ObjectModel::Build(std::move(*loaded), {}, std::move(own_pieces));
   if (!model) {
     row.status = "failed: " + model.error().message;
     return row;

@@ -201,7 +201,10 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir) {
   return WriteTextAtomically((root / "object.json").string(), j.dump(2) + "\n");
 }
 
-Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
+namespace {
+
+/// object.json and the labelled watertight surface.
+Expected<LabeledMesh> ReadWatertight(const std::string& dir, json* meta) {
   const fs::path root(dir);
   const std::string meta_path = (root / "object.json").string();
   std::ifstream in(meta_path);
@@ -219,6 +222,7 @@ Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
   }
   if (!j.contains("part_names") || !j["part_names"].is_array())
     return Error{meta_path + ": missing part_names"};
+  *meta = j;
   LabeledMesh out;
   out.name = j.value("name", root.filename().string());
   for (const json& n : j["part_names"]) {
@@ -243,6 +247,87 @@ Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
                  std::to_string(out.mesh.num_faces()) + " faces"};
   }
   return out;
+}
+
+/// samples.ply as WritePrepared writes it: x y z nx ny nz label per line.
+Status ReadSamples(const std::string& path, int parts, SurfaceSamples* samples,
+                   std::vector<int>* labels) {
+  std::ifstream in(path);
+  if (!in) return Error{path + ": cannot open"};
+  std::string line;
+  long long count = -1;
+  while (std::getline(in, line) && line != "end_header") {
+    std::istringstream words(line);
+    std::string a, b;
+    words >> a >> b;
+    if (a == "element" && b == "vertex") words >> count;
+  }
+  if (count < 0) return Error{path + ": no PLY vertex element"};
+  for (long long i = 0; i < count; ++i) {
+    Vec3 p, n;
+    int label = 0;
+    if (!(in >> p.x() >> p.y() >> p.z() >> n.x() >> n.y() >> n.z() >> label)) {
+      return Error{path + ": sample " + std::to_string(i) + " of " + std::to_string(count) +
+                   " is missing or not numbers"};
+    }
+    if (!p.allFinite() || !n.allFinite() || label < 0 || label >= parts) {
+      return Error{path + ": sample " + std::to_string(i) + " is not finite or its label " +
+                   std::to_string(label) + " is not a part"};
+    }
+    samples->points.push_back(p);
+    samples->normals.push_back(n);
+    samples->faces.push_back(-1);  // the file keeps no face index
+    labels->push_back(label);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Expected<PreparedObject> ReadPrepared(const std::string& dir) {
+  const fs::path root(dir);
+  json meta;
+  auto watertight = ReadWatertight(dir, &meta);
+  if (!watertight) return watertight.error();
+  PreparedObject out;
+  out.watertight = std::move(*watertight);
+  out.name = out.watertight.name;
+  out.source = meta.value("source", std::string());
+  out.scale =
+      meta.contains("scale") && meta["scale"].is_number() ? meta["scale"].get<double>() : 1.0;
+  auto visual = LoadMesh((root / "visual.obj").string());
+  if (!visual) return visual.error();
+  out.visual = std::move(*visual);
+  if (Status s = ReadSamples((root / "samples.ply").string(),
+                             static_cast<int>(out.watertight.part_names.size()), &out.samples,
+                             &out.sample_labels);
+      !s) {
+    return s.error();
+  }
+  const std::string meta_path = (root / "object.json").string();
+  if (!meta.contains("collision") || !meta["collision"].is_object() ||
+      !meta["collision"].contains("pieces") || !meta["collision"]["pieces"].is_array()) {
+    return Error{meta_path + ": no collision pieces listed"};
+  }
+  out.pieces_source = meta["collision"].value("source", std::string());
+  for (const json& name : meta["collision"]["pieces"]) {
+    if (!name.is_string()) return Error{meta_path + ": collision pieces must be file names"};
+    const fs::path file = root / name.get<std::string>();
+    if (file.lexically_normal().string().rfind(root.lexically_normal().string(), 0) != 0) {
+      return Error{meta_path + ": collision piece " + name.get<std::string>() +
+                   " lies outside the folder"};
+    }
+    auto piece = LoadMesh(file.string());
+    if (!piece) return piece.error();
+    out.pieces.push_back(std::move(*piece));
+  }
+  if (out.pieces.empty()) return Error{meta_path + ": no collision pieces listed"};
+  return out;
+}
+
+Expected<LabeledMesh> LoadPrepared(const std::string& dir) {
+  json meta;
+  return ReadWatertight(dir, &meta);
 }
 
 Expected<LabeledMesh> LoadClosedObject(const std::string& source, const ObjectScale& scale) {

@@ -73,6 +73,11 @@ Status WritePrepared(const PreparedObject& object, const std::string& dir);
 /// Reads a prepared folder back as a labelled watertight mesh (object.json version checked).
 Expected<LabeledMesh> LoadPrepared(const std::string& dir);
 
+/// Reads everything a prepared folder holds: the labelled watertight surface, the visual mesh,
+/// the surface samples with their labels and the convex collision pieces (object.json version
+/// checked; every file's problem is named). Samples carry no face index (-1).
+Expected<PreparedObject> ReadPrepared(const std::string& dir);
+
 /// LoadAnyObject, then, unless it is a prepared folder (already closed), repaired to one closed
 /// surface with its labels transferred, as `object prepare` does.
 /// `scale` applies as in LoadObject (to a prepared folder's closed surface too).

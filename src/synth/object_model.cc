@@ -30,7 +30,8 @@ Status ObjectModelOptions::Validate() const {
 }
 
 Expected<std::shared_ptr<const ObjectModel>> ObjectModel::Build(LabeledMesh object,
-                                                                const Options& options) {
+                                                                const Options& options,
+                                                                std::vector<TriMesh> pieces) {
   const auto start = std::chrono::steady_clock::now();
   if (Status s = options.Validate(); !s) return s.error();
   const TriMesh& m = object.mesh;
@@ -50,6 +51,7 @@ Expected<std::shared_ptr<const ObjectModel>> ObjectModel::Build(LabeledMesh obje
   std::shared_ptr<ObjectModel> model(new ObjectModel());
   model->options_ = options;
   model->object_ = std::move(object);
+  model->pieces_ = std::move(pieces);
   const LabeledMesh& o = model->object_;
   model->exact_ = MeshSdf(o.mesh);
   model->field_ = SdfGrid(model->exact_, options.sdf_spacing, options.padding);
@@ -133,7 +135,9 @@ const PartModel& ObjectModel::Part(int label) const {
 }
 
 const std::vector<TriMesh>& ObjectModel::Pieces() const {
-  std::call_once(pieces_once_, [&] { pieces_ = ShellPieces(object_.mesh); });
+  std::call_once(pieces_once_, [&] {
+    if (pieces_.empty()) pieces_ = ShellPieces(object_.mesh);
+  });
   return pieces_;
 }
 

@@ -41,8 +41,11 @@ class ObjectModel {
   /// Builds the exact SDF, the object grid and the surface samples now; each part's grid and
   /// the collision pieces on first use. Fails for an object without faces, parts or labels
   /// that fit, or of a size a hand cannot grasp (CheckGraspableSize).
+  /// `pieces`: the object's own convex collision pieces (a prepared folder's); empty: made by
+  /// ShellPieces on first use.
   static Expected<std::shared_ptr<const ObjectModel>> Build(LabeledMesh object,
-                                                            const Options& options = {});
+                                                            const Options& options = {},
+                                                            std::vector<TriMesh> pieces = {});
 
   const LabeledMesh& object() const { return object_; }
   const Options& options() const { return options_; }
@@ -53,7 +56,8 @@ class ObjectModel {
   const std::vector<Vec3>& pen_points() const { return pen_points_; }
   /// Part `label` (0 <= label < parts().size()), built on first use.
   const PartModel& Part(int label) const;
-  /// Convex collision pieces of the closed mesh (ShellPieces), built on first use.
+  /// Convex collision pieces: the ones given to Build, else the closed mesh's ShellPieces, built
+  /// on first use.
   const std::vector<TriMesh>& Pieces() const;
   /// The part label called `name`, or -1.
   int PartLabel(const std::string& name) const;

@@ -47,6 +47,30 @@ TEST(PrepareTest, WritesAFolderThatLoadsBackWatertightWithItsParts) {
   EXPECT_EQ(prepared->pieces_source, "hacd");
   EXPECT_GE(prepared->pieces.size(), 3u);
   EXPECT_TRUE(fs::exists(dir / "collision" / "piece_00.obj"));
+  // everything the folder holds reads back: the pieces and samples are not made again
+  auto whole = ReadPrepared(dir.string());
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  EXPECT_EQ(whole->watertight.mesh.num_faces(), loaded->mesh.num_faces());
+  EXPECT_EQ(whole->watertight.face_labels, loaded->face_labels);
+  EXPECT_EQ(whole->visual.num_faces(), prepared->visual.num_faces());
+  ASSERT_EQ(whole->samples.points.size(), prepared->samples.points.size());
+  EXPECT_EQ(whole->sample_labels, prepared->sample_labels);
+  EXPECT_LT((whole->samples.points[7] - prepared->samples.points[7]).norm(), 1e-5);
+  EXPECT_EQ(whole->pieces_source, "hacd");
+  ASSERT_EQ(whole->pieces.size(), prepared->pieces.size());
+  for (size_t i = 0; i < whole->pieces.size(); ++i) {
+    EXPECT_EQ(whole->pieces[i].num_faces(), prepared->pieces[i].num_faces()) << "piece " << i;
+  }
+  // a damaged sample file is named
+  {
+    std::ofstream(dir / "samples.ply.bak") << std::ifstream(dir / "samples.ply").rdbuf();
+    std::ofstream(dir / "samples.ply") << "ply\nelement vertex 3\nend_header\n0 0 0 0 0 1 0\n";
+    auto bad = ReadPrepared(dir.string());
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("samples.ply: sample 1 of 3"), std::string::npos)
+        << bad.error().message;
+    fs::rename(dir / "samples.ply.bak", dir / "samples.ply");
+  }
   // a future version is refused with a message
   std::ifstream in(dir / "object.json");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -76,6 +76,11 @@ TEST(ObjectModel, PartsAreBuiltOnceAndAgreeWithTheirDescription) {
   EXPECT_FALSE(model->Pieces().empty());
   EXPECT_EQ(&model->Pieces(), &model->Pieces());
   EXPECT_EQ(model->dense().points.size(), 8192u);
+  // an object's own pieces (a prepared folder's) are used as given
+  const ObjectModelPtr own =
+      ObjectModel::Build(mug, {}, {Box(Vec3(-0.05, -0.05, 0), Vec3(0.05, 0.05, 0.1))}).value();
+  ASSERT_EQ(own->Pieces().size(), 1u);
+  EXPECT_EQ(own->Pieces()[0].num_faces(), 12);
   EXPECT_EQ(model->pen_points().size(), 384u);
 }
 
