@@ -24,8 +24,8 @@
 #include "render/render.h"
 #include "sim/settle.h"
 #include "sim/sim.h"
-#include "synth/contact_sheet.h"
 #include "synth/synth.h"
+#include "view/contact_sheet.h"
 
 namespace dexvlg::cli {
 

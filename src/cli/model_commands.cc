@@ -26,8 +26,8 @@
 #include "model/train.h"
 #include "model/training_set.h"
 #include "serve/server.h"
-#include "synth/contact_sheet.h"
 #include "synth/grasp_file.h"
+#include "view/contact_sheet.h"
 
 namespace dexvlg::cli {
 

@@ -14,8 +14,8 @@
 #include "object/repair.h"
 #include "parts/prepare.h"
 #include "sim/settle.h"
-#include "synth/contact_sheet.h"
 #include "synth/grasp_file.h"
+#include "view/contact_sheet.h"
 
 namespace dexvlg::cli {
 

@@ -22,7 +22,7 @@
 #include "parts/prepare.h"
 #include "render/render.h"
 #include "sim/settle.h"
-#include "synth/contact_sheet.h"
+#include "view/contact_sheet.h"
 
 namespace dexvlg {
 

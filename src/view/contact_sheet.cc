@@ -1,4 +1,4 @@
-#include "synth/contact_sheet.h"
+#include "view/contact_sheet.h"
 
 #include <algorithm>
 #include <cmath>
