@@ -74,10 +74,8 @@ int main(int argc, char** argv) {
       const double start = Now();
       tbb::parallel_for(0, static_cast<int>(grasps.grasps.size()), [&](int i) {
         const Grasp& g = grasps.grasps[i];
-        ok[i] = scene
-                    .Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), grasps.target_label,
-                         workers.local())
-                    .success;
+        ok[i] =
+            scene.Run(g.pregrasp, g.grasp, g.squeeze, grasps.target_label, workers.local()).success;
       });
       *success = 0;
       for (int v : ok) *success += v;

@@ -83,10 +83,8 @@ ValidRate MeasureValid(const LabeledMesh& object, const Target& t, int attempts,
   const double t1 = Now();
   tbb::parallel_for(0, n, [&](int i) {
     const Grasp& g = result->grasps[i];
-    valid[i] = scene
-                   ->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), result->target_label,
-                         workers.local())
-                   .valid;
+    valid[i] =
+        scene->Run(g.pregrasp, g.grasp, g.squeeze, result->target_label, workers.local()).valid;
   });
   out.sim_s = Now() - t1;
   for (char v : valid) out.valid += v;

@@ -234,8 +234,7 @@ bool RunDemo(const HandModel& hand, std::ostream& out) {
       item.title = std::string("synthesis: ") + part + " · " + ModeName(mode);
       item.object = 0;
       for (const Grasp& g : result->grasps) {
-        const SimOutcome o = sim->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(),
-                                      result->target_label, worker);
+        const SimOutcome o = sim->Run(g.pregrasp, g.grasp, g.squeeze, result->target_label, worker);
         held += o.success;
         if (o.valid && caption.empty()) caption = o.caption;
         ViewGrasp vg;

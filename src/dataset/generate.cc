@@ -255,8 +255,8 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
         std::vector<SimOutcome> outcomes(grasps.size());
         tbb::parallel_for(size_t{0}, grasps.size(), [&](size_t i) {
           const Grasp& gr = grasps[i];
-          outcomes[i] = sim->Run(gr.pregrasp.data(), gr.grasp.data(), gr.squeeze.data(),
-                                 result->target_label, workers.local());
+          outcomes[i] =
+              sim->Run(gr.pregrasp, gr.grasp, gr.squeeze, result->target_label, workers.local());
         });
         t_sim += seconds_since(t1);
         for (size_t i = 0; i < grasps.size(); ++i) {

@@ -46,7 +46,7 @@ JudgedInstruction JudgeGrasps(const HandModel& hand, const SimScene& scene, SimW
     j.squeeze = ToObjectFrame(table_row(p.squeeze), placement);
     j.below_table = !HandAboveTable(hand, table_row(p.grasp), 0.002) ||
                     !HandAboveTable(hand, table_row(p.squeeze), 0.002);
-    j.outcome = scene.Run(j.pregrasp.data(), j.grasp.data(), j.squeeze.data(), part, worker);
+    j.outcome = scene.Run(j.pregrasp, j.grasp, j.squeeze, part, worker);
     j.held = j.outcome.success;
     j.on_part = j.outcome.part_aligned && !j.outcome.contact_links.empty();
     out.grasps.push_back(std::move(j));

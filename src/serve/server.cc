@@ -375,8 +375,7 @@ Status Serve(const ServeOptions& o, std::ostream& log, const std::function<void(
             for (int k = 3; k < 7; ++k) row[k] /= n;
             rows.push_back(std::move(row));
           }
-          const SimOutcome out =
-              entry->scene->Run(rows[0].data(), rows[1].data(), rows[2].data(), part, worker);
+          const SimOutcome out = entry->scene->Run(rows[0], rows[1], rows[2], part, worker);
           outcomes.push_back({{"success", out.success},
                               {"valid", out.valid},
                               {"reason", out.reason},

@@ -18,8 +18,7 @@ std::string SettleRounds(const SimScene& scene, SimWorker& w, int rounds, Grasp&
   // the first round squeezes gently from the grasp itself (where the object balances),
   // then up to `rounds` at the protocol's pace until closing barely moves the object
   for (int r = 0; r <= rounds; ++r) {
-    SettledGrasp s =
-        scene.Settle(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), w, r == 0 ? kGentle : 1);
+    SettledGrasp s = scene.Settle(g.pregrasp, g.grasp, g.squeeze, w, r == 0 ? kGentle : 1);
     if (!s.reason.empty()) return "settle: " + s.reason;
     // the rows just replayed closed where the object already balanced: keep them (the new
     // rows would need a replay of their own to be known as good)

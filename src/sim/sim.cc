@@ -121,6 +121,18 @@ Expected<SimScene> SimScene::Build(const HandModel& hand, const LabeledMesh& obj
   return scene;
 }
 
+std::string SimScene::RowSizes(const std::vector<double>& a, const std::vector<double>& b,
+                               const std::vector<double>& c) const {
+  const size_t want = static_cast<size_t>(hand_->pose_size());
+  for (const std::vector<double>* row : {&a, &b, &c}) {
+    if (row->size() != want) {
+      return "a pose row of " + std::to_string(row->size()) + " values (the hand " + hand_->name +
+             " takes " + std::to_string(want) + ")";
+    }
+  }
+  return "";
+}
+
 SimWorker SimScene::MakeWorker() const {
   SimWorker w;
   w.data_ = std::make_unique<sim_detail::Data>();
@@ -192,8 +204,18 @@ void sim_detail::Model::Depths(const mjData* d, double* object_depth, double* se
   }
 }
 
-SimOutcome SimScene::Run(const double* pregrasp, const double* grasp, const double* squeeze,
-                         int target_part, SimWorker& w) const {
+SimOutcome SimScene::Run(const std::vector<double>& pregrasp_row,
+                         const std::vector<double>& grasp_row,
+                         const std::vector<double>& squeeze_row, int target_part,
+                         SimWorker& w) const {
+  if (const std::string bad = RowSizes(pregrasp_row, grasp_row, squeeze_row); !bad.empty()) {
+    SimOutcome out;
+    out.held.fill(0);
+    out.reason = bad;
+    return out;
+  }
+  const double *pregrasp = pregrasp_row.data(), *grasp = grasp_row.data(),
+               *squeeze = squeeze_row.data();
   const mjModel* m = mj_->model_;
   mjData* d = w.data_->data;
   const SimParams& p = params_;
@@ -364,8 +386,17 @@ constexpr int kReleaseRounds = 12;       ///< at most, 0.05 s each
 constexpr double kReleasedDepth = 5e-4;  ///< m: released once the contacts are this shallow
 }  // namespace
 
-SettledGrasp SimScene::Settle(const double* pregrasp, const double* grasp, const double* squeeze,
-                              SimWorker& w, int gentle, double hold) const {
+SettledGrasp SimScene::Settle(const std::vector<double>& pregrasp_row,
+                              const std::vector<double>& grasp_row,
+                              const std::vector<double>& squeeze_row, SimWorker& w, int gentle,
+                              double hold) const {
+  if (const std::string bad = RowSizes(pregrasp_row, grasp_row, squeeze_row); !bad.empty()) {
+    SettledGrasp out;
+    out.reason = bad;
+    return out;
+  }
+  const double *pregrasp = pregrasp_row.data(), *grasp = grasp_row.data(),
+               *squeeze = squeeze_row.data();
   const mjModel* m = mj_->model_;
   mjData* d = w.data_->data;
   const int size = hand_->pose_size(), nq = hand_->nq();

@@ -145,9 +145,10 @@ class SimScene {
   ~SimScene();
 
   SimWorker MakeWorker() const;
-  /// Runs the protocol for one grasp (pose rows of the hand in the object frame).
-  SimOutcome Run(const double* pregrasp, const double* grasp, const double* squeeze,
-                 int target_part, SimWorker& worker) const;
+  /// Runs the protocol for one grasp (pose rows of the hand in the object frame; rows of
+  /// another length than the hand's pose size fail with that reason, nothing simulated).
+  SimOutcome Run(const std::vector<double>& pregrasp, const std::vector<double>& grasp,
+                 const std::vector<double>& squeeze, int target_part, SimWorker& worker) const;
   /// Runs only the force phase with the hand parked far from the object: how far an
   /// unheld object moves in each direction (the protocol's force really acts).
   std::array<double, kDirections> UnheldTranslation(SimWorker& worker) const;
@@ -159,8 +160,9 @@ class SimScene {
   /// balances instead of pushing it there. `gentle` > 1 starts at the grasp itself and squeezes
   /// that many times slower (a first guess of where the object balances). Fails when the pregrasp
   /// is in collision, the hand lost the object or the object does not come to rest.
-  SettledGrasp Settle(const double* pregrasp, const double* grasp, const double* squeeze,
-                      SimWorker& worker, int gentle = 1, double hold = 0.2) const;
+  SettledGrasp Settle(const std::vector<double>& pregrasp, const std::vector<double>& grasp,
+                      const std::vector<double>& squeeze, SimWorker& worker, int gentle = 1,
+                      double hold = 0.2) const;
 
   const std::string& mjcf() const { return mjcf_; }
   const HandModel& hand() const { return *hand_; }
@@ -169,6 +171,9 @@ class SimScene {
 
  private:
   SimScene();
+  /// "" when all three rows have the hand's pose size, else what is wrong.
+  std::string RowSizes(const std::vector<double>& a, const std::vector<double>& b,
+                       const std::vector<double>& c) const;
   // the scene owns copies of what it simulates: nothing a caller passed must outlive the call
   std::shared_ptr<const HandModel> hand_;
   std::shared_ptr<const LabeledMesh> object_;

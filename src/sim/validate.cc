@@ -82,7 +82,7 @@ Expected<ValidationRun> ValidateGrasps(const SimScene& scene, const std::vector<
     tbb::parallel_for(first, last, [&](size_t k) {
       const int i = todo[k];
       const std::vector<double> pre = row(pregrasp, i), g = row(grasp, i), sq = row(squeeze, i);
-      outcomes[i] = scene.Run(pre.data(), g.data(), sq.data(), target_part, workers.local());
+      outcomes[i] = scene.Run(pre, g, sq, target_part, workers.local());
     });
     for (size_t k = first; k < last; ++k) {
       const SimOutcome& o = outcomes[todo[k]];

@@ -51,7 +51,7 @@ SimOutcome Simulate(const Fixture& f, const Grasp& g, const SimParams& params = 
   auto scene = SimScene::Build(DefaultHand(), f.object, f.pieces, params);
   EXPECT_TRUE(scene.ok());
   SimWorker w = scene->MakeWorker();
-  return scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+  return scene->Run(g.pregrasp, g.grasp, g.squeeze, f.grasps.target_label, w);
 }
 
 TEST(SimTest, TheForceMovesAnUnheldObjectInEveryDirection) {
@@ -82,9 +82,8 @@ TEST(SimTest, TheSceneOwnsWhatItSimulates) {
   ASSERT_FALSE(f.grasps.grasps.empty());
   const Grasp& g = f.grasps.grasps.front();
   SimWorker a = scene->MakeWorker(), b = reference->MakeWorker();
-  const SimOutcome mine = scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, a);
-  const SimOutcome theirs =
-      reference->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, b);
+  const SimOutcome mine = scene->Run(g.pregrasp, g.grasp, g.squeeze, 0, a);
+  const SimOutcome theirs = reference->Run(g.pregrasp, g.grasp, g.squeeze, 0, b);
   EXPECT_EQ(mine.success, theirs.success);
   EXPECT_EQ(mine.reason, theirs.reason);
   EXPECT_EQ(mine.caption, theirs.caption);
@@ -137,10 +136,8 @@ TEST(SimTest, SceneIsReusedAndRunsAreRepeatable) {
   ASSERT_TRUE(scene.ok());
   SimWorker w = scene->MakeWorker();
   for (const Grasp& g : f.grasps.grasps) {
-    const SimOutcome a =
-        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
-    const SimOutcome b =
-        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+    const SimOutcome a = scene->Run(g.pregrasp, g.grasp, g.squeeze, f.grasps.target_label, w);
+    const SimOutcome b = scene->Run(g.pregrasp, g.grasp, g.squeeze, f.grasps.target_label, w);
     EXPECT_EQ(a.success, b.success);
     EXPECT_EQ(a.reason, b.reason);
     EXPECT_EQ(a.translation, b.translation);  // bit for bit: the reset restores everything
@@ -155,10 +152,8 @@ TEST(SimTest, SceneIsReusedAndRunsAreRepeatable) {
   ASSERT_TRUE(reuse.ok() && again.ok());
   SimWorker wr = reuse->MakeWorker(), wa = again->MakeWorker();
   const Grasp& g = f.grasps.grasps.front();
-  const SimOutcome a =
-      reuse->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, wr);
-  const SimOutcome b =
-      again->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, wa);
+  const SimOutcome a = reuse->Run(g.pregrasp, g.grasp, g.squeeze, f.grasps.target_label, wr);
+  const SimOutcome b = again->Run(g.pregrasp, g.grasp, g.squeeze, f.grasps.target_label, wa);
   EXPECT_EQ(a.held, b.held);
   EXPECT_EQ(a.translation, b.translation);
   EXPECT_EQ(a.rotation_deg, b.rotation_deg);
@@ -178,8 +173,7 @@ TEST(SimTest, CollisionPiecesMatchTheSynthesisGeometry) {
   SimWorker w = scene->MakeWorker();
   int touching = 0;
   for (const Grasp& g : f.grasps.grasps) {
-    const SimOutcome out =
-        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), f.grasps.target_label, w);
+    const SimOutcome out = scene->Run(g.pregrasp, g.grasp, g.squeeze, f.grasps.target_label, w);
     EXPECT_LT(out.penetration, 0.003 + 0.002) << "synthesis measured " << g.penetration;
     touching += !out.contact_links.empty();
   }
@@ -201,8 +195,7 @@ TEST(SimTest, SettledHammerHandleWrapsHoldWithTheObjectFree) {
   SimWorker w = scene->MakeWorker();
   int held = 0;
   for (const Grasp& g : r.grasps) {
-    const SimOutcome out =
-        scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), r.target_label, w);
+    const SimOutcome out = scene->Run(g.pregrasp, g.grasp, g.squeeze, r.target_label, w);
     // settled: closing the hand again barely moves the object
     EXPECT_LT(out.closing_translation, 0.02);
     EXPECT_LT(out.closing_rotation_deg, 10);
@@ -231,7 +224,7 @@ TEST(SimTest, SettlingALostGraspSaysSo) {
   SimWorker w = scene->MakeWorker();
   Grasp g = f.grasps.grasps[0];
   for (std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) (*pose)[1] += 0.10;
-  const SettledGrasp s = scene->Settle(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), w);
+  const SettledGrasp s = scene->Settle(g.pregrasp, g.grasp, g.squeeze, w);
   EXPECT_EQ(s.reason, "lost the object while closing");
   EXPECT_TRUE(s.grasp.empty());
   const GraspRefiner settle = Settler(*scene);
@@ -344,7 +337,7 @@ TEST(SimTest, AHandBuiltOpposingBoxGraspHolds) {
   auto scene = SimScene::Build(hand, box, {box.mesh}, SimParams{});
   ASSERT_TRUE(scene.ok()) << scene.error().message;
   SimWorker w = scene->MakeWorker();
-  const SimOutcome out = scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, w);
+  const SimOutcome out = scene->Run(g.pregrasp, g.grasp, g.squeeze, 0, w);
   EXPECT_TRUE(out.success) << out.reason;
   for (int d = 0; d < kDirections; ++d) {
     EXPECT_EQ(out.held[d], 1) << DirectionName(d);
@@ -355,9 +348,16 @@ TEST(SimTest, AHandBuiltOpposingBoxGraspHolds) {
   EXPECT_NE(out.caption.find("index finger"), std::string::npos) << out.caption;
   // the same hand 10 cm away along +y holds nothing
   for (std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) (*pose)[1] += 0.10;
-  const SimOutcome away = scene->Run(g.pregrasp.data(), g.grasp.data(), g.squeeze.data(), 0, w);
+  const SimOutcome away = scene->Run(g.pregrasp, g.grasp, g.squeeze, 0, w);
   EXPECT_FALSE(away.success);
   EXPECT_TRUE(away.contact_links.empty());
+  // rows of another length are refused by name, nothing read past their end
+  const std::vector<double> short_row(g.grasp.begin(), g.grasp.begin() + 10);
+  const SimOutcome wrong = scene->Run(g.pregrasp, short_row, g.squeeze, 0, w);
+  EXPECT_FALSE(wrong.success);
+  EXPECT_NE(wrong.reason.find("a pose row of 10 values"), std::string::npos) << wrong.reason;
+  EXPECT_NE(scene->Settle(short_row, g.grasp, g.squeeze, w).reason.find("10 values"),
+            std::string::npos);
 }
 
 TEST(SimTest, OneFingerArrivingLongBeforeTheOthersFailsWithTheObjectFree) {
@@ -381,8 +381,7 @@ TEST(SimTest, OneFingerArrivingLongBeforeTheOthersFailsWithTheObjectFree) {
   auto free = SimScene::Build(hand, p.box, {p.box.mesh}, SimParams{});
   ASSERT_TRUE(free.ok());
   SimWorker w = free->MakeWorker();
-  const SimOutcome out =
-      free->Run(early.pregrasp.data(), early.grasp.data(), early.squeeze.data(), 0, w);
+  const SimOutcome out = free->Run(early.pregrasp, early.grasp, early.squeeze, 0, w);
   EXPECT_FALSE(out.success) << "default protocol: the early thumb knocks the box away";
   std::cout << "[note] early thumb, object free: " << out.reason << ", the box moved "
             << out.closing_translation * 1000 << " mm and turned " << out.closing_rotation_deg
@@ -393,8 +392,7 @@ TEST(SimTest, OneFingerArrivingLongBeforeTheOthersFailsWithTheObjectFree) {
   auto pinned = SimScene::Build(hand, p.box, {p.box.mesh}, lenient);
   ASSERT_TRUE(pinned.ok());
   SimWorker wp = pinned->MakeWorker();
-  const SimOutcome held =
-      pinned->Run(early.pregrasp.data(), early.grasp.data(), early.squeeze.data(), 0, wp);
+  const SimOutcome held = pinned->Run(early.pregrasp, early.grasp, early.squeeze, 0, wp);
   EXPECT_TRUE(held.success) << "lenient pinned variant: " << held.reason;
 }
 
