@@ -1,5 +1,6 @@
 #include "cli/dataset_commands.h"
 #include "cli/command.h"
+#include "cli/hand_commands.h"
 #include "cli/mpi_session.h"
 
 #include <chrono>
@@ -140,16 +141,19 @@ Expected<int> RunDatasetVerify(const std::string& dataset, std::ostream& out) {
 }
 
 Status RunDatasetExport(const std::string& dataset, const std::string& out_dir,
-                        const std::string& format, std::ostream& out) {
+                        const std::string& format, const std::string& hand_path,
+                        std::ostream& out) {
   if (ListShards(dataset).empty()) return Error{dataset + ": no shards (not a dexvlg dataset?)"};
-  return ExportDataset(dataset, out_dir, format, out);
+  auto hand = ResolveHand(hand_path);
+  if (!hand) return hand.error();
+  return ExportDataset(dataset, out_dir, format, out, &*hand);
 }
 
 void AddDatasetCommands(Commands& commands) {
   CLI::App& app = commands.app();
   struct State {
     dexvlg::cli::GenerateRequest generate_request;
-    std::string dataset_path, export_out, export_format = "csv";
+    std::string dataset_path, export_out, export_format = "csv", export_hand;
   };
   const auto opt = std::make_shared<State>();
   // dexvlg generate ...
@@ -233,6 +237,9 @@ void AddDatasetCommands(Commands& commands) {
                    "in DexGraspBench's layout, pregrasp, grasp and squeeze; docs/grasp_file.md)")
       ->check(CLI::IsMember({"csv", "json", "dexgraspbench"}))
       ->capture_default_str();
+  dataset_export->add_option("--hand", opt->export_hand,
+                             "dexgraspbench: the hand the dataset was made with (its MJCF's model "
+                             "frame is the root DexGraspBench poses); default: built-in");
   commands.On(generate, [opt] {
     auto failed = dexvlg::cli::RunGenerate(opt->generate_request, std::cout);
     if (!failed) return Fail(failed.error());
@@ -250,8 +257,8 @@ void AddDatasetCommands(Commands& commands) {
     return *problems == 0 ? 0 : kExitInputError;
   });
   commands.On(dataset_export, [opt] {
-    if (dexvlg::Status s = dexvlg::cli::RunDatasetExport(opt->dataset_path, opt->export_out,
-                                                         opt->export_format, std::cout);
+    if (dexvlg::Status s = dexvlg::cli::RunDatasetExport(
+            opt->dataset_path, opt->export_out, opt->export_format, opt->export_hand, std::cout);
         !s) {
       return Fail(s.error());
     }

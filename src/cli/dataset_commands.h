@@ -30,6 +30,6 @@ Status RunDatasetInfo(const std::string& dataset, std::ostream& out);
 /// Returns the number of problems found.
 Expected<int> RunDatasetVerify(const std::string& dataset, std::ostream& out);
 Status RunDatasetExport(const std::string& dataset, const std::string& out_dir,
-                        const std::string& format, std::ostream& out);
+                        const std::string& format, const std::string& hand_path, std::ostream& out);
 
 }  // namespace dexvlg::cli

@@ -17,6 +17,7 @@
 #include "core/atomic_file.h"
 #include "core/npy_dict.h"
 #include "h5/h5.h"
+#include "hand/hand_loader.h"
 #include "synth/dexgraspbench.h"
 
 namespace dexvlg {
@@ -270,7 +271,10 @@ namespace {
 /// Every successful grasp of every shard as a DexGraspBench grasp file:
 /// OUT/graspdata/<shard>/scale100_pose000/<k>.npy, the object at the origin at scale 1 (shards
 /// hold metric objects), joints named.
-Status ExportDexGraspBench(const std::string& dataset, const std::string& out, std::ostream& log) {
+Status ExportDexGraspBench(const std::string& dataset, const std::string& out,
+                           const HandModel& hand, std::ostream& log) {
+  std::vector<std::string> joints;
+  for (const Joint& j : hand.joints) joints.push_back(j.name);
   long long written = 0;
   const std::vector<std::string> shards = ListShards(dataset);
   if (shards.empty()) return Error{dataset + ": no shards to export"};
@@ -289,13 +293,12 @@ Status ExportDexGraspBench(const std::string& dataset, const std::string& out, s
     int k = 0;
     for (int i = 0; i < grasps->count(); ++i) {
       if (grasps->success[i] != 1) continue;
-      BenchGrasp g;
-      g.obj_path = info.object_source;
-      g.obj_scale = 1;
-      g.pregrasp.assign(grasps->pregrasp.begin() + i * ps, grasps->pregrasp.begin() + (i + 1) * ps);
-      g.grasp.assign(grasps->grasp.begin() + i * ps, grasps->grasp.begin() + (i + 1) * ps);
-      g.squeeze.assign(grasps->squeeze.begin() + i * ps, grasps->squeeze.begin() + (i + 1) * ps);
-      g.joint_names = info.joint_names;
+      auto row = [&](const std::vector<double>& rows) {
+        return std::vector<double>(rows.begin() + i * ps, rows.begin() + (i + 1) * ps);
+      };
+      // the root as DexGraspBench poses it: the hand MJCF's model frame
+      const BenchGrasp g = ToBench(hand, row(grasps->pregrasp), row(grasps->grasp),
+                                   row(grasps->squeeze), info.object_source, 1.0);
       const std::string file = (folder / (std::to_string(k++) + ".npy")).string();
       if (Status st = WriteNpyDict(file, ToNpy(g)); !st) return st;
       ++written;
@@ -309,11 +312,13 @@ Status ExportDexGraspBench(const std::string& dataset, const std::string& out, s
 }  // namespace
 
 Status ExportDataset(const std::string& dataset, const std::string& out, const std::string& format,
-                     std::ostream& log) {
+                     std::ostream& log, const HandModel* hand) {
   if (format != "csv" && format != "json" && format != "dexgraspbench") {
     return Error{"export format '" + format + "': expected csv, json or dexgraspbench"};
   }
-  if (format == "dexgraspbench") return ExportDexGraspBench(dataset, out, log);
+  if (format == "dexgraspbench") {
+    return ExportDexGraspBench(dataset, out, hand != nullptr ? *hand : DefaultHand(), log);
+  }
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) return Error{out + ": cannot create (" + ec.message() + ")"};

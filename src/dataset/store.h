@@ -111,6 +111,6 @@ int VerifyDataset(const std::string& dataset, std::ostream& report);
 /// Writes each scene view as a PLY point cloud (x y z, RGB, label) and every grasp as CSV rows
 /// (`format` "csv") or JSON (`format` "json") into `out`.
 Status ExportDataset(const std::string& dataset, const std::string& out, const std::string& format,
-                     std::ostream& log);
+                     std::ostream& log, const HandModel* hand = nullptr);
 
 }  // namespace dexvlg

@@ -101,14 +101,15 @@ std::vector<double> MoveRoot(const HandModel& hand, const double* row, bool to_m
 
 }  // namespace
 
-BenchGrasp ToBench(const HandModel& hand, const double* pregrasp, const double* grasp,
-                   const double* squeeze, const std::string& obj_path, double obj_scale) {
+BenchGrasp ToBench(const HandModel& hand, const std::vector<double>& pregrasp,
+                   const std::vector<double>& grasp, const std::vector<double>& squeeze,
+                   const std::string& obj_path, double obj_scale) {
   BenchGrasp g;
   g.obj_path = obj_path;
   g.obj_scale = obj_scale;
-  g.pregrasp = MoveRoot(hand, pregrasp, true);
-  g.grasp = MoveRoot(hand, grasp, true);
-  g.squeeze = MoveRoot(hand, squeeze, true);
+  g.pregrasp = MoveRoot(hand, pregrasp.data(), true);
+  g.grasp = MoveRoot(hand, grasp.data(), true);
+  g.squeeze = MoveRoot(hand, squeeze.data(), true);
   for (const Joint& j : hand.joints) g.joint_names.push_back(j.name);
   return g;
 }

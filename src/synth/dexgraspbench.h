@@ -32,8 +32,9 @@ Expected<BenchGrasp> FromNpy(const NpyDict& dict, const std::string& label);
 /// origin at scale `obj_scale`. DexGraspBench poses the hand MJCF's whole model (its worldbody
 /// on a free joint), dexvlg the root link: the qpos root is the model frame
 /// (HandModel::model_R_root), so the same MJCF replays the same grasp in both.
-BenchGrasp ToBench(const HandModel& hand, const double* pregrasp, const double* grasp,
-                   const double* squeeze, const std::string& obj_path, double obj_scale);
+BenchGrasp ToBench(const HandModel& hand, const std::vector<double>& pregrasp,
+                   const std::vector<double>& grasp, const std::vector<double>& squeeze,
+                   const std::string& obj_path, double obj_scale);
 
 /// The rows of `g` in the object frame (relative to obj_pose), rooted at `hand`'s root link
 /// (the file poses the MJCF's model frame), in `hand`'s joint order: joints

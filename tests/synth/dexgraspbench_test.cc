@@ -30,7 +30,7 @@ TEST(DexGraspBenchTest, RowsSurviveTheFileWithTheModelFrameHonoured) {
   hand.model_p_root = Vec3(0.01, -0.02, 0.034);
   hand.model_R_root = Eigen::AngleAxisd(0.7, Vec3(1, 2, 3).normalized()).toRotationMatrix();
   const std::vector<double> pre = Row(hand, 1), grasp = Row(hand, 2), squeeze = Row(hand, 3);
-  BenchGrasp g = ToBench(hand, pre.data(), grasp.data(), squeeze.data(), "objects/mug", 0.08);
+  BenchGrasp g = ToBench(hand, pre, grasp, squeeze, "objects/mug", 0.08);
   // the file poses the model frame: its root link lands where dexvlg's row put it
   KinematicsData a(hand, 1);
   ForwardKinematics(hand, grasp.data(), 0, 1, a);
@@ -58,7 +58,7 @@ TEST(DexGraspBenchTest, RowsSurviveTheFileWithTheModelFrameHonoured) {
 TEST(DexGraspBenchTest, ObjectPoseAndJointNamesAreApplied) {
   const HandModel& hand = DefaultHand();
   const std::vector<double> row = Row(hand, 4);
-  BenchGrasp g = ToBench(hand, row.data(), row.data(), row.data(), "x", 1);
+  BenchGrasp g = ToBench(hand, row, row, row, "x", 1);
   // their joints: rh_ prefixes, reversed order; the object moved and turned in the world
   std::reverse(g.joint_names.begin(), g.joint_names.end());
   for (std::string& n : g.joint_names) n = "rh_" + n;
