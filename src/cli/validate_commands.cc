@@ -24,8 +24,8 @@
 #include "object/mesh_sdf.h"
 #include "parts/prepare.h"
 #include "sim/validate.h"
-#include "synth/dexgraspbench.h"
 #include "synth/grasp_file.h"
+#include "synth/grasp_import.h"
 
 namespace dexvlg::cli {
 
@@ -119,26 +119,13 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
 }  // namespace dexvlg::cli
 
 namespace dexvlg::cli {
-namespace {
-
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string item;
-  std::istringstream in(line);
-  while (std::getline(in, item, ',')) {
-    while (!item.empty() && (item.back() == '\r' || item.back() == ' ')) item.pop_back();
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    out.push_back(item);
-  }
-  return out;
-}
 
 namespace fs = std::filesystem;
 
-/// Grasp rows (object frame, the hand's joint order) from a CSV of x,y,z,qw,qx,qy,qz,<joints>,
-/// with a pregrasp (fingers halfway open, palm 2 cm back) and a squeeze (the closing motion
-/// continued 0.5 rad on the largest joint) made for them: the rows carry neither.
-Expected<std::vector<Grasp>> CsvGrasps(const ImportRequest& request, const HandModel& hand) {
+Status RunImport(const ImportRequest& request, std::ostream& log) {
+  auto hand = ResolveHand(request.hand);
+  if (!hand) return hand.error();
+  if (Status st = CheckOutputPath(request.out); !st) return st;
   std::map<std::string, std::string> rename;
   if (!request.joint_map.empty()) {
     std::ifstream in(request.joint_map);
@@ -153,132 +140,12 @@ Expected<std::vector<Grasp>> CsvGrasps(const ImportRequest& request, const HandM
       rename[theirs] = ours.get<std::string>();
     }
   }
-  std::ifstream in(request.rows);
-  if (!in) return Error{request.rows + ": cannot read the rows"};
-  std::string line;
-  if (!std::getline(in, line)) return Error{request.rows + ": empty file (a header is needed)"};
-  std::vector<std::string> header = SplitCsv(line);
-  const std::vector<std::string> root = {"x", "y", "z", "qw", "qx", "qy", "qz"};
-  for (size_t i = 0; i < root.size(); ++i) {
-    if (i >= header.size() || header[i] != root[i]) {
-      return Error{request.rows + ": the header must start with x,y,z,qw,qx,qy,qz"};
-    }
-  }
-  std::vector<int> column(hand.nq(), -1);
-  for (size_t c = 7; c < header.size(); ++c) {
-    const std::string name = rename.count(header[c]) ? rename[header[c]] : header[c];
-    const int j = hand.JointIndex(name);
-    if (j < 0) {
-      return Error{request.rows + ": column \"" + header[c] + "\" is not a joint of " + hand.name +
-                   " (map it with --joint-map)"};
-    }
-    column[j] = static_cast<int>(c);
-  }
-  for (int j = 0; j < hand.nq(); ++j) {
-    if (column[j] < 0) {
-      return Error{request.rows + ": no column for joint \"" + hand.joints[j].name + "\""};
-    }
-  }
-  const std::vector<double> rest = hand.RestJoints();
-  std::vector<Grasp> grasps;
-  int line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
-    const std::vector<std::string> cells = SplitCsv(line);
-    if (cells.size() != header.size()) {
-      return Error{request.rows + ": line " + std::to_string(line_no) + " has " +
-                   std::to_string(cells.size()) + " values, the header " +
-                   std::to_string(header.size())};
-    }
-    std::vector<double> values(cells.size());
-    for (size_t c = 0; c < cells.size(); ++c) {
-      char* end = nullptr;
-      values[c] = std::strtod(cells[c].c_str(), &end);
-      if (end == cells[c].c_str() || *end != '\0' || !std::isfinite(values[c])) {
-        return Error{request.rows + ": line " + std::to_string(line_no) + ": \"" + cells[c] +
-                     "\" is not a finite number"};
-      }
-    }
-    Grasp g;
-    g.grasp.assign(values.begin(), values.begin() + 7);
-    const double qn = std::sqrt(values[3] * values[3] + values[4] * values[4] +
-                                values[5] * values[5] + values[6] * values[6]);
-    if (qn < 1e-9) {
-      return Error{request.rows + ": line " + std::to_string(line_no) + ": zero quaternion"};
-    }
-    for (int a = 3; a < 7; ++a) g.grasp[a] /= qn;
-    for (int j = 0; j < hand.nq(); ++j) g.grasp.push_back(values[column[j]]);
-    const double squeeze = 0.5;
-    double largest = 1e-9;
-    for (int j = 0; j < hand.nq(); ++j)
-      largest = std::max(largest, std::abs(g.grasp[7 + j] - rest[j]));
-    g.pregrasp = OpenedPose(hand, g.grasp, 0.5, 0.02);
-    g.squeeze = g.grasp;
-    for (int j = 0; j < hand.nq(); ++j) {
-      const double q = g.grasp[7 + j];
-      g.squeeze[7 + j] = std::clamp(q + squeeze * (q - rest[j]) / largest, hand.joints[j].lower,
-                                    hand.joints[j].upper);
-    }
-    grasps.push_back(std::move(g));
-  }
-  return grasps;
-}
-
-/// DexGraspBench grasp files: one .npy, or every .npy under a folder (sorted). Their rows are
-/// taken as they are, pregrasp and squeeze included; every file must name the same object at
-/// the same scale, whose value `*obj_scale` receives.
-Expected<std::vector<Grasp>> BenchGrasps(const ImportRequest& request, const HandModel& hand,
-                                         double* obj_scale) {
-  std::vector<std::string> files;
-  std::error_code ec;
-  if (fs::is_directory(request.rows, ec)) {
-    for (const auto& e : fs::recursive_directory_iterator(request.rows, ec)) {
-      if (e.is_regular_file() && e.path().extension() == ".npy") files.push_back(e.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) return Error{request.rows + ": no .npy grasp files in it"};
-  } else {
-    files.push_back(request.rows);
-  }
-  std::vector<Grasp> grasps;
-  std::string first_path;
-  for (const std::string& file : files) {
-    auto dict = ReadNpyDict(file);
-    if (!dict) return dict.error();
-    auto bench = FromNpy(*dict, file);
-    if (!bench) return bench.error();
-    if (grasps.empty()) {
-      first_path = bench->obj_path;
-      *obj_scale = bench->obj_scale;
-    } else if (bench->obj_path != first_path || bench->obj_scale != *obj_scale) {
-      return Error{file + ": another object (" + bench->obj_path + " at scale " +
-                   std::to_string(bench->obj_scale) + ") than the first file's (" + first_path +
-                   "): import one object at a time"};
-    }
-    auto rows = FromBench(*bench, hand, file);
-    if (!rows) return rows.error();
-    Grasp g;
-    g.pregrasp = (*rows)[0];
-    g.grasp = (*rows)[1];
-    g.squeeze = (*rows)[2];
-    grasps.push_back(std::move(g));
-  }
-  return grasps;
-}
-
-}  // namespace
-
-Status RunImport(const ImportRequest& request, std::ostream& log) {
-  auto hand = ResolveHand(request.hand);
-  if (!hand) return hand.error();
-  if (Status st = CheckOutputPath(request.out); !st) return st;
   std::error_code ec;
   const bool bench =
       fs::is_directory(request.rows, ec) || fs::path(request.rows).extension() == ".npy";
   ObjectScale scale;
-  Expected<std::vector<Grasp>> grasps =
-      bench ? BenchGrasps(request, *hand, &scale.scale) : CsvGrasps(request, *hand);
+  Expected<std::vector<Grasp>> grasps = bench ? ReadBenchGrasps(request.rows, *hand, &scale.scale)
+                                              : ReadCsvGrasps(request.rows, *hand, rename);
   if (!grasps) return grasps.error();
   if (grasps->empty()) return Error{request.rows + ": no grasp rows"};
   auto object = LoadClosedObject(request.object, scale);  // DexGraspBench scales its objects
@@ -286,39 +153,14 @@ Status RunImport(const ImportRequest& request, std::ostream& log) {
   SynthOptions options;
   options.part = request.part;
   options.mode = request.mode == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
-  SynthResult result;
-  result.contacts = ModeContacts(*hand, options.mode);
-  result.target_label = -1;
-  for (size_t i = 0; i < object->part_names.size(); ++i) {
-    if (object->part_names[i] == request.part) result.target_label = static_cast<int>(i);
-  }
-  if (result.target_label < 0) {
-    return Error{request.object + ": no part named \"" + request.part + "\""};
-  }
-  // the mode's contacts where each grasp puts them, and the parts they are nearest
-  const MeshSdf exact(object->mesh);
-  KinematicsData data(*hand, 1);
-  const int k = static_cast<int>(result.contacts.size());
-  std::vector<double> x(3 * k);
-  for (Grasp& g : *grasps) {
-    ForwardKinematics(*hand, g.grasp.data(), 0, 1, data);
-    ContactFrames(*hand, data, 0, result.contacts.data(), k, x.data(), nullptr, nullptr);
-    for (int c = 0; c < k; ++c) {
-      const SurfaceHit hit = exact.Query(Vec3(&x[3 * c]));
-      g.contact_points.emplace_back(&x[3 * c]);
-      g.contact_parts.push_back(hit.face >= 0 ? object->face_labels[hit.face] : -1);
-      g.contact_forces.push_back(0);
-    }
-    g.attempt = static_cast<int>(result.grasps.size());
-    result.grasps.push_back(std::move(g));
-  }
-  result.summary.accepted = result.summary.attempts = static_cast<int>(result.grasps.size());
+  auto result = ImportedResult(*hand, *object, request.part, options.mode, std::move(*grasps));
+  if (!result) return Error{request.object + ": " + result.error().message};
   if (Status s =
-          WriteGraspFile(request.out, *hand, *object, options, result, request.object, scale);
+          WriteGraspFile(request.out, *hand, *object, options, *result, request.object, scale);
       !s) {
     return s;
   }
-  log << "imported " << result.grasps.size() << " grasps from " << request.rows
+  log << "imported " << result->grasps.size() << " grasps from " << request.rows
       << (bench ? " (DexGraspBench)" : "") << " into " << request.out << "\n";
   return {};
 }
