@@ -119,6 +119,8 @@ void AddSynthCommand(Commands& commands) {
                    "LP force (rad)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 2.0));
+  synth->add_flag("--couple-joints", opt->synth_options.couple_joints,
+                  "Keep coupled joints equal while optimising (Shadow's J1 = J2, as BODex)");
   synth
       ->add_option("--squeeze-force", opt->synth_options.squeeze_force,
                    "Squeeze from forces instead: joint offsets J^T (F f c) / kp for a contact "

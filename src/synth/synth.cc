@@ -326,6 +326,22 @@ void Refine(const HandModel& hand, const FilterContext& f, const SynthOptions& o
 
 }  // namespace
 
+void CoupleJoints(const HandModel& hand, double* q) {
+  for (const JointCoupling& c : hand.couplings) {
+    if (c.kind != "tendon" || c.joints.size() < 2) continue;
+    bool equal = true;
+    for (double coef : c.coefs) equal = equal && std::abs(coef - c.coefs[0]) < 1e-9;
+    if (!equal) continue;
+    double mean = 0, lo = -1e9, hi = 1e9;
+    for (int j : c.joints) {
+      mean += q[j] / c.joints.size();
+      lo = std::max(lo, hand.joints[j].lower);
+      hi = std::min(hi, hand.joints[j].upper);
+    }
+    for (int j : c.joints) q[j] = lo <= hi ? std::clamp(mean, lo, hi) : q[j];
+  }
+}
+
 Status SynthOptions::Validate() const {
   std::ostringstream bad;
   auto positive = [&](const char* name, double v) {
@@ -473,6 +489,7 @@ std::pair<EnergyTerms, EnergyTerms> OptimisePose(const HandModel& hand, const Ha
     for (int j = 0; j < hand.nq(); ++j) {
       x[7 + j] = std::clamp(x[7 + j] + delta[6 + j], hand.joints[j].lower, hand.joints[j].upper);
     }
+    if (options.couple_joints) CoupleJoints(hand, x + 7);
   }
   ForwardKinematics(hand, x, 0, 1, w.data);
   const EnergyTerms last =

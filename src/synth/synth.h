@@ -47,6 +47,9 @@ struct SynthOptions {
   double squeeze_force = 0;        ///< N: when > 0, the squeeze is the joint offset
                                    ///< J^T (F f_i c_i) / squeeze_stiffness instead
   double squeeze_stiffness = 5.0;  ///< N m / rad: the actuators' kp (SimParams::kp)
+  /// Keep the joints of each tendon coupling with equal coefficients equal (Shadow's J1 = J2)
+  /// while optimising, as BODex's grasps have them.
+  bool couple_joints = false;
   /// An error naming the first value out of its range (Synthesize checks it first).
   Status Validate() const;
 };
@@ -133,6 +136,10 @@ std::pair<EnergyTerms, EnergyTerms> OptimisePose(const HandModel& hand, const Ha
                                                  const EnergyObject& object,
                                                  const SynthOptions& options, int steps, double* x,
                                                  OptimiserWorkspace& w);
+
+/// Sets the joints of every tendon coupling with equal coefficients to their mean (within all
+/// their limits): `q` holds the hand's nq joint values.
+void CoupleJoints(const HandModel& hand, double* q);
 
 /// The palm normal (towards what the hand grasps) in the root frame: the mean normal of the wrap
 /// set's palm (root-link) contacts; -y when there are none.
