@@ -216,5 +216,23 @@ TEST(SynthTest, UnknownPartNamesTheParts) {
       << result.error().message;
 }
 
+// --couple-joints: each tendon coupling's joints (the built-in Shadow's J1 and J2) end equal,
+// at their mean, and no other joint moves.
+TEST(SynthTest, CoupledJointsAreMadeEqual) {
+  const HandModel& hand = DefaultHand();
+  ASSERT_FALSE(hand.couplings.empty());
+  std::vector<double> q = hand.MidJoints();
+  const int j1 = hand.JointIndex("FFJ1"), j2 = hand.JointIndex("FFJ2"),
+            j3 = hand.JointIndex("FFJ3");
+  ASSERT_GE(std::min({j1, j2, j3}), 0);
+  q[j1] = 0.2;
+  q[j2] = 0.8;
+  const double before = q[j3];
+  CoupleJoints(hand, q.data());
+  EXPECT_NEAR(q[j1], 0.5, 1e-12);
+  EXPECT_NEAR(q[j2], 0.5, 1e-12);
+  EXPECT_EQ(q[j3], before);
+}
+
 }  // namespace
 }  // namespace dexvlg
