@@ -24,15 +24,6 @@ Vec3 MarchToSurface(const HandModel& hand, int link, const Vec3& start, const Ve
   return start + dir * hi;
 }
 
-bool NameHas(const std::string& name, std::initializer_list<const char*> keys) {
-  std::string lower = name;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  for (const char* k : keys) {
-    if (lower.find(k) != std::string::npos) return true;
-  }
-  return false;
-}
-
 struct FingerInfo {
   int link;
   Vec3 base_H;     // first joint anchor of the finger, root frame
@@ -116,7 +107,7 @@ Status DeriveContacts(HandModel* hand, const std::string& label) {
   // thumb
   int thumb = -1;
   for (size_t i = 0; i < fingers.size(); ++i) {
-    if (NameHas(hand->links[fingers[i].link].name, {"th", "thumb"})) thumb = static_cast<int>(i);
+    if (FingerOfLink(*hand, fingers[i].link) == "thumb") thumb = static_cast<int>(i);
   }
   Vec3 mean_closing = Vec3::Zero();
   for (const FingerInfo& f : fingers) mean_closing += f.closing_H;
@@ -169,16 +160,16 @@ Status DeriveContacts(HandModel* hand, const std::string& label) {
     palm_contacts.push_back(static_cast<int>(hand->contacts.size()) - 1);
   }
   // index and middle
-  auto by_name = [&](std::initializer_list<const char*> keys) {
+  auto by_name = [&](const char* finger) {
     for (size_t i = 0; i < fingers.size(); ++i) {
-      if (static_cast<int>(i) != thumb && NameHas(hand->links[fingers[i].link].name, keys)) {
+      if (static_cast<int>(i) != thumb && FingerOfLink(*hand, fingers[i].link) == finger) {
         return static_cast<int>(i);
       }
     }
     return -1;
   };
-  int index = by_name({"ff", "if_", "index"});
-  int middle = by_name({"mf", "middle"});
+  int index = by_name("index");
+  int middle = by_name("middle");
   if (index < 0 || middle < 0 || index == middle) {
     std::vector<int> order;
     for (size_t i = 0; i < fingers.size(); ++i) {

@@ -1,6 +1,8 @@
 #include "hand/hand_model.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <string>
 
 namespace dexvlg {
 
@@ -60,6 +62,30 @@ std::vector<double> HandModel::RestJoints() const {
     if (joints[j].limited) q[j] = std::clamp(q[j], joints[j].lower, joints[j].upper);
   }
   return q;
+}
+
+std::string FingerOfLink(const HandModel& hand, int link) {
+  if (link <= 0) return "palm";
+  int first = link;  // the child of the root on the way to `link`
+  while (hand.links[first].parent > 0) first = hand.links[first].parent;
+  std::string name = hand.links[link].name + " " + hand.links[first].name;
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  auto has = [&](std::initializer_list<const char*> keys) {
+    for (const char* k : keys) {
+      const std::string key(k);
+      if (name.rfind(key, 0) == 0 || name.find(" " + key) != std::string::npos ||
+          name.find("_" + key) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (has({"th", "thumb"})) return "thumb";
+  if (has({"ff", "index", "if"})) return "index";
+  if (has({"mf", "middle"})) return "middle";
+  if (has({"rf", "ring"})) return "ring";
+  if (has({"lf", "little", "pinky"})) return "little";
+  return hand.links[first].name;
 }
 
 }  // namespace dexvlg

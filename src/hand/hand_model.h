@@ -123,4 +123,9 @@ struct HandModel {
   std::vector<ActuatorChannel> Channels(bool couplings = true) const;
 };
 
+/// The finger a link belongs to ("thumb", "index", "middle", "ring", "little", "palm" or the
+/// first link of its chain), from its and its chain's link names: the one finger naming of
+/// captions and of the spec derivation.
+std::string FingerOfLink(const HandModel& hand, int link);
+
 }  // namespace dexvlg

@@ -6,30 +6,6 @@
 
 namespace dexvlg {
 
-std::string FingerOfLink(const HandModel& hand, int link) {
-  if (link <= 0) return "palm";
-  int first = link;  // the child of the root on the way to `link`
-  while (hand.links[first].parent > 0) first = hand.links[first].parent;
-  std::string name = hand.links[link].name + " " + hand.links[first].name;
-  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  auto has = [&](std::initializer_list<const char*> keys) {
-    for (const char* k : keys) {
-      const std::string key(k);
-      if (name.rfind(key, 0) == 0 || name.find(" " + key) != std::string::npos ||
-          name.find("_" + key) != std::string::npos) {
-        return true;
-      }
-    }
-    return false;
-  };
-  if (has({"th", "thumb"})) return "thumb";
-  if (has({"ff", "index", "if"})) return "index";
-  if (has({"mf", "middle"})) return "middle";
-  if (has({"rf", "ring"})) return "ring";
-  if (has({"lf", "little", "pinky"})) return "little";
-  return hand.links[first].name;
-}
-
 std::string Caption(const HandModel& hand, const std::string& part, const std::string& object,
                     const std::vector<int>& contact_links) {
   static const char* const order[] = {"thumb", "index", "middle", "ring", "little", "palm"};

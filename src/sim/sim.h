@@ -199,10 +199,6 @@ Expected<std::vector<Placement>> RestingPoses(const LabeledMesh& object,
                                               const std::vector<TriMesh>& pieces, int count,
                                               unsigned seed, const SimParams& params = {});
 
-/// The finger a link belongs to ("thumb", "index", "middle", "ring", "little", "palm" or the
-/// first link of its chain), from link names.
-std::string FingerOfLink(const HandModel& hand, int link);
-
 /// "Grasp the {part} of the {object} object, with contacts on {fingers}".
 std::string Caption(const HandModel& hand, const std::string& part, const std::string& object,
                     const std::vector<int>& contact_links);
