@@ -183,11 +183,10 @@ PYBIND11_MODULE(dexvlg, m) {
                                   c = Flat(squeeze, ps, "squeeze");
         if (a.size() != b.size() || b.size() != c.size())
           throw std::invalid_argument("pregrasp, grasp and squeeze must have the same rows");
-        auto it = std::find(object.part_names.begin(), object.part_names.end(), part);
-        if (!part.empty() && it == object.part_names.end())
+        const int found = object.PartLabel(part);
+        if (!part.empty() && found < 0)
           throw std::invalid_argument(source + ": no part named \"" + part + "\"");
-        const int label =
-            it == object.part_names.end() ? 0 : static_cast<int>(it - object.part_names.begin());
+        const int label = found < 0 ? 0 : found;
         py::list out;
         std::vector<SimOutcome> outcomes;
         {

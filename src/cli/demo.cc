@@ -70,8 +70,7 @@ void ModelDemo(const HandModel& hand, const std::string& dir, std::ostream& out,
   SimWorker worker = sim->MakeWorker();
   std::vector<Image> views;
   for (const char* part : {"handle", "body"}) {
-    const int label = static_cast<int>(
-        std::find(mug->part_names.begin(), mug->part_names.end(), part) - mug->part_names.begin());
+    const int label = mug->PartLabel(part);
     const std::string instruction = std::string("grasp the ") + part + " of the mug";
     PredictOptions po;
     po.count = 8;

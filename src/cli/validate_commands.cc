@@ -50,10 +50,7 @@ Status RunValidate(const ValidateRequest& request, std::ostream& log) {
   auto object =
       LoadClosedObject(source, request.object.empty() ? set->object_scale : ObjectScale{});
   if (!object) return object.error();
-  int target = -1;
-  for (size_t i = 0; i < object->part_names.size(); ++i) {
-    if (object->part_names[i] == set->part) target = static_cast<int>(i);
-  }
+  const int target = object->PartLabel(set->part);
   if (target < 0) {
     return Error{source + ": no part named \"" + set->part + "\" (the grasp file's target part)"};
   }

@@ -55,6 +55,13 @@ EdgeReport Edges(const TriMesh& mesh) {
   return r;
 }
 
+int LabeledMesh::PartLabel(const std::string& part) const {
+  for (size_t i = 0; i < part_names.size(); ++i) {
+    if (part_names[i] == part) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 TriMesh LabeledMesh::Part(int label) const {
   TriMesh out;
   std::map<int, int> remap;

@@ -31,6 +31,8 @@ struct LabeledMesh {
   std::vector<std::string> part_names;
   /// The faces of one part as their own mesh (vertices compacted).
   TriMesh Part(int label) const;
+  /// The label of the part called `part`, or -1.
+  int PartLabel(const std::string& part) const;
 };
 
 }  // namespace dexvlg

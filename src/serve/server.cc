@@ -351,10 +351,8 @@ Status Serve(const ServeOptions& o, std::ostream& log, const std::function<void(
         int part = 0;
         if (body.contains("part")) {
           const std::string name = body["part"].get<std::string>();
-          auto it = std::find(mesh.part_names.begin(), mesh.part_names.end(), name);
-          if (it == mesh.part_names.end())
-            throw BadRequest{400, "no part \"" + name + "\" on " + spec};
-          part = static_cast<int>(it - mesh.part_names.begin());
+          part = mesh.PartLabel(name);
+          if (part < 0) throw BadRequest{400, "no part \"" + name + "\" on " + spec};
         }
         const size_t ps = hand->pose_size();
         SimWorker worker = entry->scene->MakeWorker();

@@ -150,10 +150,7 @@ Expected<SynthResult> ImportedResult(const HandModel& hand, const LabeledMesh& o
                                      std::vector<Grasp> grasps) {
   SynthResult result;
   result.contacts = ModeContacts(hand, mode);
-  result.target_label = -1;
-  for (size_t i = 0; i < object.part_names.size(); ++i) {
-    if (object.part_names[i] == part) result.target_label = static_cast<int>(i);
-  }
+  result.target_label = object.PartLabel(part);
   if (result.target_label < 0) return Error{"no part named \"" + part + "\""};
   // the mode's contacts where each grasp puts them, and the parts they are nearest
   const MeshSdf exact(object.mesh);

@@ -68,13 +68,6 @@ Expected<std::shared_ptr<const ObjectModel>> ObjectModel::Build(LabeledMesh obje
   return std::shared_ptr<const ObjectModel>(std::move(model));
 }
 
-int ObjectModel::PartLabel(const std::string& name) const {
-  for (size_t i = 0; i < object_.part_names.size(); ++i) {
-    if (object_.part_names[i] == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 namespace {
 
 /// The part's box, category, outward direction and samples from `part_samples`.

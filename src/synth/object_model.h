@@ -59,8 +59,6 @@ class ObjectModel {
   /// Convex collision pieces: the ones given to Build, else the closed mesh's ShellPieces, built
   /// on first use.
   const std::vector<TriMesh>& Pieces() const;
-  /// The part label called `name`, or -1.
-  int PartLabel(const std::string& name) const;
   /// Seconds Build took (the lazily built parts and pieces not included).
   double build_seconds() const { return build_seconds_; }
 

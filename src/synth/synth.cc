@@ -501,11 +501,9 @@ namespace {
 
 /// The label of `options.part` on `object`, or an error listing its parts.
 Expected<int> TargetLabel(const LabeledMesh& object, const SynthOptions& options) {
+  if (const int label = object.PartLabel(options.part); label >= 0) return label;
   std::string names;
-  for (size_t i = 0; i < object.part_names.size(); ++i) {
-    if (object.part_names[i] == options.part) return static_cast<int>(i);
-    names += (names.empty() ? "" : ", ") + object.part_names[i];
-  }
+  for (const std::string& name : object.part_names) names += (names.empty() ? "" : ", ") + name;
   return Error{object.name + ": no part named \"" + options.part + "\" (parts: " + names + ")"};
 }
 

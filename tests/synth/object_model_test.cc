@@ -50,9 +50,9 @@ TEST(ObjectModel, PartsAreBuiltOnceAndAgreeWithTheirDescription) {
   const LabeledMesh mug = LoadClosedObject("mug").value();
   const ObjectModelPtr model = ObjectModel::Build(mug).value();
   ASSERT_EQ(model->object().part_names.size(), 2u);
-  const int handle = model->PartLabel("handle");
+  const int handle = model->object().PartLabel("handle");
   ASSERT_GE(handle, 0);
-  EXPECT_EQ(model->PartLabel("spout"), -1);
+  EXPECT_EQ(model->object().PartLabel("spout"), -1);
   // many threads ask at once: one part model, built once
   std::atomic<const PartModel*> first{nullptr};
   std::atomic<int> differ{0};
