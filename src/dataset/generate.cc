@@ -24,24 +24,37 @@
 
 namespace dexvlg {
 namespace fs = std::filesystem;
-namespace {}  // namespace
+
+namespace {
+
+/// What an object folder stands for in a list of objects: a prepared folder itself (read whole,
+/// its pieces included), else the file or labelled folder ObjectFolderMesh resolves it to.
+std::string FolderObject(const std::string& folder) {
+  std::error_code ec;
+  if (fs::is_regular_file(fs::path(folder) / "object.json", ec)) return folder;
+  return ObjectFolderMesh(folder);
+}
+
+}  // namespace
 
 Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
   std::vector<std::string> out;
   std::error_code ec;
-  // one object's own folder (labelled, YCB's textured.obj, an MJCF file) is that one object
+  // one object's own folder (prepared, labelled, YCB's textured.obj, an MJCF file) is that one
+  // object
   const bool one_object =
       fs::is_directory(spec, ec) &&
-      (fs::exists(fs::path(spec) / "part_labels.json", ec) ||
+      (fs::exists(fs::path(spec) / "object.json", ec) ||
+       fs::exists(fs::path(spec) / "part_labels.json", ec) ||
        fs::exists(fs::path(spec) / "textured.obj", ec) || IsMjcfObjectFile(ObjectFolderMesh(spec)));
-  if (one_object) return std::vector<std::string>{ObjectFolderMesh(spec)};
+  if (one_object) return std::vector<std::string>{FolderObject(spec)};
   if (fs::is_directory(spec)) {
     std::vector<fs::path> entries;
     for (const auto& e : fs::directory_iterator(spec, ec)) entries.push_back(e.path());
     std::sort(entries.begin(), entries.end());
     for (const fs::path& p : entries) {
       if (fs::is_directory(p)) {
-        const std::string mesh = ObjectFolderMesh(p.string());
+        const std::string mesh = FolderObject(p.string());
         if (!mesh.empty()) out.push_back(mesh);
       } else if (IsMeshFileName(p.string())) {
         out.push_back(p.string());
@@ -72,7 +85,7 @@ Expected<std::vector<std::string>> ListObjects(const std::string& spec) {
         continue;
       }
       // an object folder in a list reads as it does in a folder of objects
-      const std::string mesh = fs::is_directory(entry, ec) ? ObjectFolderMesh(entry) : "";
+      const std::string mesh = fs::is_directory(entry, ec) ? FolderObject(entry) : "";
       out.push_back(mesh.empty() ? entry : mesh);
     }
     if (out.empty()) return Error{spec + ": the object list is empty"};
@@ -149,7 +162,22 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
   GenerateRow row;
   row.shard.file = fs::path(shard_path).filename().string();
   row.shard.object = source;
-  auto loaded = LoadClosedObject(source, o.object_scale);
+  // a prepared folder at its own scale is read once, with its own collision pieces
+  std::vector<TriMesh> own_pieces;
+  std::error_code source_ec;
+  Expected<LabeledMesh> loaded = Error{source + ": not loaded"};
+  if (fs::is_regular_file(fs::path(source) / "object.json", source_ec) &&
+      o.object_scale.scale == 1 && o.object_scale.max_size == 0) {
+    auto prepared = ReadPrepared(source);
+    if (!prepared) {
+      row.status = "failed: " + prepared.error().message;
+      return row;
+    }
+    loaded = std::move(prepared->watertight);
+    own_pieces = std::move(prepared->pieces);
+  } else {
+    loaded = LoadClosedObject(source, o.object_scale);
+  }
   if (!loaded) {
     row.status = "failed: " + loaded.error().message;
     return row;
@@ -161,18 +189,6 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
       return row;
     }
     loaded->part_names = o.part_names;
-  }
-  // a prepared folder brings its own collision pieces (at its own scale)
-  std::vector<TriMesh> own_pieces;
-  std::error_code source_ec;
-  if (fs::is_regular_file(fs::path(source) / "object.json", source_ec) &&
-      o.object_scale.scale == 1 && o.object_scale.max_size == 0) {
-    auto prepared = ReadPrepared(source);
-    if (!prepared) {
-      row.status = "failed: " + prepared.error().message;
-      return row;
-    }
-    own_pieces = std::move(prepared->pieces);
   }
   // the object's fields, samples and pieces, built once for every scene, part and mode
   auto model = ObjectModel::Build(std::move(*loaded), {}, std::move(own_pieces));

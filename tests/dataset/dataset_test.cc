@@ -403,6 +403,14 @@ TEST(DatasetTest, ObjectListsAndShardNames) {
   std::ofstream(dir / "c" / "c.xml") << "<mujoco model=\"c\"/>\n";
   EXPECT_EQ(*ListObjects((dir / "c").string()),
             (std::vector<std::string>{(dir / "c" / "c.xml").string()}));
+  // a prepared folder stands for itself (read whole, with its pieces), not for its visual.obj,
+  // alone and inside a folder of objects
+  fs::create_directories(dir / "d");
+  std::ofstream(dir / "d" / "object.json") << "{}\n";
+  std::ofstream(dir / "d" / "visual.obj") << "v 0 0 0\n";
+  EXPECT_EQ(*ListObjects((dir / "d").string()), (std::vector<std::string>{(dir / "d").string()}));
+  const std::vector<std::string> all = *ListObjects(dir.string());
+  EXPECT_NE(std::find(all.begin(), all.end(), (dir / "d").string()), all.end());
   fs::remove_all(dir);
 }
 
