@@ -2,8 +2,6 @@
 
 #include <mujoco/mujoco.h>
 
-#include <unistd.h>
-
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
@@ -144,16 +142,8 @@ Expected<MjModelPtr> LoadMjcf(const std::string& path) {
   const std::string patched =
       ForOldMujoco(text.str(), std::filesystem::absolute(path, ec).parent_path());
   if (patched.empty()) return model;
-  const std::filesystem::path copy = std::filesystem::temp_directory_path(ec) /
-                                     ("dexvlg_mjcf_" + std::to_string(::getpid()) + "_" +
-                                      std::filesystem::path(path).filename().string());
-  {
-    std::ofstream out(copy, std::ios::binary);
-    out << patched;
-    if (!out) return model;
-  }
-  Expected<MjModelPtr> retried = Compile(copy.string().c_str(), nullptr, path);
-  std::filesystem::remove(copy, ec);
+  // compiled from memory: the patched text names its asset folders absolutely
+  Expected<MjModelPtr> retried = LoadMjcfText(patched, path);
   if (retried) return retried;
   return Error{model.error().message +
                "; with what MuJoCo 2.2.2 lacks dropped or mapped: " + retried.error().message};
