@@ -133,6 +133,12 @@ void AddSynthCommand(Commands& commands) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.05));
   synth
+      ->add_option("--fc-floor", opt->synth_options.weights.fc_floor,
+                   "Force closure: every fingertip carries at least this share of the largest "
+                   "contact force (0..1; default 0, docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  synth
       ->add_option("--max-residual", opt->synth_options.max_residual,
                    "Filter: LP force-closure residual")
       ->capture_default_str()

@@ -83,8 +83,9 @@ EnergyTerms Energy(const HandModel& hand, const EnergyObject& object, const Ener
     }
   }
   if (refresh) {
-    double f[kMaxFcContacts];
-    ws.residual = BalancedMagnitudes(wrench, k, f);
+    double f[kMaxFcContacts], lower[kMaxFcContacts] = {};
+    for (int i : ws.tips) lower[i] = w.fc_floor;
+    ws.residual = BalancedMagnitudes(wrench, k, f, lower);
     for (int i = 0; i < k; ++i) ws.f[i] = ws.residual < w.tau_fc ? f[i] : 1.0;
   }
   e.residual = ws.residual;

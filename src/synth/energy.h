@@ -42,6 +42,7 @@ struct EnergyWeights {
   double palm = 0.2;         ///< w_palm inside E_dis
   double palm_gap = 0.005;   ///< d_0: desired palm-to-surface distance (m)
   double tau_fc = 0.5;       ///< LP residual below which E_fc uses the LP magnitudes
+  double fc_floor = 0.0;     ///< least LP magnitude of a fingertip contact (0..1; palm: 0)
   double bar_radius = 0.01;  ///< d_thr of the part barrier (m)
 };
 

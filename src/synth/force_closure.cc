@@ -12,9 +12,10 @@ constexpr int kRows = 6 + kMaxFcContacts - 1;
 constexpr int kCols = 2 * (kMaxFcContacts - 1) + 12 + 1;  // variables + right-hand side
 constexpr double kEps = 1e-12;
 
-/// min sum(r+ + r-) s.t. sum_{i != k} f_i w_i - r+ + r- = -w_k, f_i + s_i = 1, all >= 0.
-/// Columns: f (m), s (m), r+ (6), r- (6), rhs. Returns the optimum and writes f (n, f_k = 1).
-double SolveWithFixed(const double* w, int n, int k, double* f) {
+/// min sum(r+ + r-) s.t. sum_{i != k} g_i w_i - r+ + r- = -w_k - sum_{i != k} lo_i w_i,
+/// g_i + s_i = 1 - lo_i, all >= 0, with f_i = lo_i + g_i. Columns: g (m), s (m), r+ (6), r- (6),
+/// rhs. Returns the optimum and writes f (n, f_k = 1).
+double SolveWithFixed(const double* w, int n, int k, const double* lo, double* f) {
   const int m = n - 1, rows = 6 + m, cols = 2 * m + 12, rhs = cols;
   double T[kRows][kCols] = {};
   double z[kCols] = {};  // reduced costs; z[rhs] = -objective
@@ -24,7 +25,8 @@ double SolveWithFixed(const double* w, int n, int k, double* f) {
     if (i != k) other[c++] = i;
   }
   for (int j = 0; j < 6; ++j) {
-    const double b = -w[k * 6 + j];
+    double b = -w[k * 6 + j];
+    for (int c = 0; c < m; ++c) b -= lo[other[c]] * w[other[c] * 6 + j];
     const double sign = b < 0 ? -1.0 : 1.0;
     for (int c = 0; c < m; ++c) T[j][c] = sign * w[other[c] * 6 + j];
     T[j][2 * m + j] = -sign;     // r+
@@ -35,7 +37,7 @@ double SolveWithFixed(const double* w, int n, int k, double* f) {
   for (int c = 0; c < m; ++c) {
     T[6 + c][c] = 1;
     T[6 + c][m + c] = 1;
-    T[6 + c][rhs] = 1;
+    T[6 + c][rhs] = 1 - lo[other[c]];
     basis[6 + c] = m + c;
   }
   for (int c = 2 * m; c < cols; ++c) z[c] = 1;  // costs of r+ and r-
@@ -75,10 +77,13 @@ double SolveWithFixed(const double* w, int n, int k, double* f) {
     for (int c = 0; c <= cols; ++c) z[c] -= factor * T[leave][c];
     basis[leave] = enter;
   }
-  for (int i = 0; i < n; ++i) f[i] = 0;
+  for (int i = 0; i < n; ++i) f[i] = lo[i];
   f[k] = 1;
   for (int r = 0; r < rows; ++r) {
-    if (basis[r] < m) f[other[basis[r]]] = std::min(1.0, std::max(0.0, T[r][rhs]));
+    if (basis[r] < m) {
+      const int i = other[basis[r]];
+      f[i] = std::min(1.0, lo[i] + std::max(0.0, T[r][rhs]));
+    }
   }
   // the residual of the returned magnitudes (robust to round-off in the tableau)
   double residual = 0;
@@ -92,13 +97,19 @@ double SolveWithFixed(const double* w, int n, int k, double* f) {
 
 }  // namespace
 
-double BalancedMagnitudes(const double* wrenches, int n, double* f) {
+double BalancedMagnitudes(const double* wrenches, int n, double* f, const double* lower) {
   DEXVLG_DEMAND(n >= 1 && n <= kMaxFcContacts,
                 "contacts: expected 1.." << kMaxFcContacts << ", got " << n);
+  double lo[kMaxFcContacts] = {};
+  for (int i = 0; i < n && lower != nullptr; ++i) {
+    DEXVLG_DEMAND(lower[i] >= 0 && lower[i] <= 1,
+                  "force floor of contact " << i << ": expected 0..1, got " << lower[i]);
+    lo[i] = lower[i];
+  }
   double best = std::numeric_limits<double>::infinity();
   double trial[kMaxFcContacts];
   for (int k = 0; k < n; ++k) {
-    const double residual = SolveWithFixed(wrenches, n, k, trial);
+    const double residual = SolveWithFixed(wrenches, n, k, lo, trial);
     if (residual < best) {
       best = residual;
       for (int i = 0; i < n; ++i) f[i] = trial[i];

@@ -12,6 +12,8 @@ inline constexpr int kMaxFcContacts = 8;
 /// max_i f_i = 1 minimising the L1 residual || sum_i f_i w_i ||_1, which is returned.
 /// Solved exactly as n small LPs (f_k = 1 fixed for each k; the best is kept) by a dense
 /// bounded simplex with Bland's rule; no heap allocation. n in [1, kMaxFcContacts].
-double BalancedMagnitudes(const double* wrenches, int n, double* f);
+/// `lower` (n values in [0, 1], or null for zeros) floors the magnitudes: lower_i <= f_i <= 1,
+/// so that every contact given a floor must carry at least that share of the largest force.
+double BalancedMagnitudes(const double* wrenches, int n, double* f, const double* lower = nullptr);
 
 }  // namespace dexvlg

@@ -366,6 +366,8 @@ Status SynthOptions::Validate() const {
   non_negative("max_contact_distance", max_contact_distance);
   non_negative("max_residual", max_residual);
   non_negative("squeeze_angle", squeeze_angle);
+  if (bad.tellp() == 0 && !(weights.fc_floor >= 0 && weights.fc_floor <= 1))
+    bad << "fc_floor " << weights.fc_floor << " (expected 0..1)";
   non_negative("squeeze_force", squeeze_force);
   positive("squeeze_stiffness", squeeze_stiffness);
   if (bad.tellp() == 0 && table && !(std::abs(table_normal.norm() - 1) < 1e-6)) {

@@ -194,6 +194,12 @@ TEST(SynthTest, OptionsAndSizesAreCheckedFirst) {
   options.part = "body";
   options.max_residual = -1;
   EXPECT_FALSE(Synthesize(DefaultHand(), Closed("mug"), options).ok());
+  options = SynthOptions{};
+  options.part = "body";
+  options.weights.fc_floor = 1.5;  // a share of the largest force: at most 1
+  r = Synthesize(DefaultHand(), Closed("mug"), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("fc_floor"), std::string::npos) << r.error().message;
   // a 2.3 m object (DexGraspNet's normalised meshes) is refused at once, with the fix
   LabeledMesh huge = Closed("mug");
   for (Vec3& v : huge.mesh.vertices) v *= 2.3 / 0.16;
