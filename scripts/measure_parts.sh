@@ -22,9 +22,10 @@ ta=0 tt=0 th=0 tv=0 ts=0
 for t in $targets; do
   object=${t%/*} part=${t##*/}
   for mode in wrap pinch; do
-    f="$out/$(echo "$object" | tr ':=,' '___')_${part}_$mode.h5"
+    f="$out/$(basename "$object" | tr ':=,' '___')_${part}_$mode.h5"
     rm -f "$f"
     s0=$(date +%s.%N)
+    [[ -x "$dexvlg" ]] || { echo "no $dexvlg: build first (bash scripts/setup.sh)"; exit 1; }
     "$dexvlg" synth "$object" --part "$part" --mode "$mode" --count "$count" --attempts "$attempts" \
       --out "$f" "$@" >"$f.synth.log" 2>&1 || true
     line=$(grep -E ' accepted of [0-9]+ attempts' "$f.synth.log" | tail -1 || true)
