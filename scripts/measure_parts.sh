@@ -16,6 +16,7 @@ dexvlg=${DEXVLG:-$here/build/dexvlg}
 targets=${TARGETS:-"mug:seed=500/handle mug:seed=500/body hammer:seed=500/handle hammer:seed=500/head
 kettle:seed=500/handle bottle:seed=500/body box:seed=500/lid saucepan:seed=500/handle
 cup:seed=500/body knife:seed=500/handle"}
+[[ -x "$dexvlg" ]] || { echo "no $dexvlg: build first (bash scripts/setup.sh)"; exit 1; }
 mkdir -p "$out"
 printf "%-30s %-6s %9s %5s %6s %8s\n" target mode accepted held valid seconds
 ta=0 tt=0 th=0 tv=0 ts=0
@@ -25,7 +26,6 @@ for t in $targets; do
     f="$out/$(basename "$object" | tr ':=,' '___')_${part}_$mode.h5"
     rm -f "$f"
     s0=$(date +%s.%N)
-    [[ -x "$dexvlg" ]] || { echo "no $dexvlg: build first (bash scripts/setup.sh)"; exit 1; }
     "$dexvlg" synth "$object" --part "$part" --mode "$mode" --count "$count" --attempts "$attempts" \
       --out "$f" "$@" >"$f.synth.log" 2>&1 || true
     line=$(grep -E ' accepted of [0-9]+ attempts' "$f.synth.log" | tail -1 || true)
