@@ -136,6 +136,18 @@ void StepBreakdown(const LabeledMesh& object, const std::string& part) {
     ForwardKinematics(hand, poses[b].data(), 0, 1, data);
     Energy(hand, eo, EnergyWeights{}, data, 0, poses[b].data(), true, ws, grad.data());
   });
+  EnergyWeights friction;
+  friction.fc_friction = 0.5;
+  friction.tau_fc = 1e9;  // always the LP's forces, so the cones are solved every step
+  EnergyWeights normal_only = friction;
+  normal_only.fc_friction = 0;
+  auto step_with = [&](const EnergyWeights& w) {
+    return repeat([&](int b) {
+      ForwardKinematics(hand, poses[b].data(), 0, 1, data);
+      Energy(hand, eo, w, data, 0, poses[b].data(), true, ws, grad.data());
+    });
+  };
+  const double step_normal = step_with(normal_only), step_friction = step_with(friction);
   ForwardKinematics(hand, flat.data(), 0, n, data);
   const double fk = repeat([&](int b) { ForwardKinematics(hand, flat.data(), b, b + 1, data); });
   const double hand_in_object = repeat([&](int b) {
@@ -161,6 +173,9 @@ void StepBreakdown(const LabeledMesh& object, const std::string& part) {
       object.name.c_str(), n, SynthOptions{}.surface_stride);
   std::printf("  whole step (FK + energy + gradient)      %8.1f\n", total);
   std::printf("  forward kinematics                       %8.1f\n", fk);
+  std::printf(
+      "  step, E_fc with friction cones (mu 0.5)  %8.1f  vs normal forces only %.1f: x%.2f\n",
+      step_friction, step_normal, step_friction / step_normal);
   std::printf(
       "  hand samples in the object, unculled     %8.1f  (%zu samples; E_pen culls "
       "links clear of the object)\n",

@@ -191,6 +191,12 @@ void AddDatasetCommands(Commands& commands) {
       ->capture_default_str()
       ->check(CLI::Range(0, 10));
   generate
+      ->add_option("--fc-friction", opt->generate_request.options.fc_friction,
+                   "Synthesis force closure with friction: the LP's contact forces lie in "
+                   "cones of this coefficient (0: normal forces only, docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 2.0));
+  generate
       ->add_option("--synth-table", opt->generate_request.options.synth_table,
                    "scene: synthesise with each scene's table; free: synthesise once around "
                    "the free object and give each grasp to the scene whose table it clears "

@@ -139,6 +139,12 @@ void AddSynthCommand(Commands& commands) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   synth
+      ->add_option("--fc-friction", opt->synth_options.weights.fc_friction,
+                   "Force closure with friction: the LP's contact forces lie in cones of this "
+                   "coefficient (4-sided pyramids; 0: normal forces only, docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 2.0));
+  synth
       ->add_option("--max-residual", opt->synth_options.max_residual,
                    "Filter: LP force-closure residual")
       ->capture_default_str()

@@ -241,6 +241,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
         so.mode = mode_name == "pinch" ? GraspMode::kPinch : GraspMode::kWrap;
         so.count = o.count;
         so.max_attempts = o.attempts;
+        so.weights.fc_friction = o.fc_friction;
         so.seed = o.seed * 7919u + static_cast<unsigned>(1000 * std::max(k, 0) + part * 2 +
                                                          (so.mode == GraspMode::kPinch));
         if (k >= 0) {  // the table in the object frame: z_table = n . x + t_z, below when < 0
@@ -347,6 +348,8 @@ Status GenerateOptions::Validate() const {
   if (attempts < 0) return bad("--attempts " + std::to_string(attempts) + " (expected >= 0)");
   if (scenes < 1) return bad("--scenes " + std::to_string(scenes) + " (expected at least 1)");
   if (settle < 0 || settle > 10) return bad("--settle " + std::to_string(settle) + " (0..10)");
+  if (!(fc_friction >= 0 && fc_friction <= 2))
+    return bad("--fc-friction " + std::to_string(fc_friction) + " (expected 0..2)");
   if (modes.empty()) return bad("--modes is empty (wrap, pinch)");
   if (synth_table != "scene" && synth_table != "free")
     return bad("--synth-table \"" + synth_table + "\" (expected scene or free)");
@@ -378,8 +381,9 @@ std::string GenerateParamsText(const GenerateOptions& o) {
   for (size_t i = 0; i < o.modes.size(); ++i) t << (i ? "+" : "") << o.modes[i];
   const SceneOptions& c = o.scene;
   t << ";count=" << o.count << ";attempts=" << o.attempts << ";scenes=" << o.scenes
-    << ";seed=" << o.seed << (o.synth_table == "free" ? ";synth_table=free" : "")
-    << ";settle=" << o.settle << ";scale=" << o.object_scale.scale
+    << ";seed=" << o.seed << (o.synth_table == "free" ? ";synth_table=free" : "");
+  if (o.fc_friction > 0) t << ";fc_friction=" << o.fc_friction;  // older keys stay valid
+  t << ";settle=" << o.settle << ";scale=" << o.object_scale.scale
     << ";size=" << o.object_scale.min_size << ":" << o.object_scale.max_size << ";part_names=";
   for (size_t i = 0; i < o.part_names.size(); ++i) t << (i ? "+" : "") << o.part_names[i];
   t << ";cameras=" << c.cameras << ";width=" << c.width << ";height=" << c.height

@@ -26,6 +26,9 @@ struct GenerateOptions {
   int settle = 2;    ///< rounds of settling each synthesised grasp in simulation (0: off;
                      ///< sim/settle.h)
   unsigned seed = 0;
+  /// Friction coefficient of the synthesis' force-closure LP (EnergyWeights::fc_friction; 0:
+  /// normal forces only).
+  double fc_friction = 0;
   /// Where grasps are synthesised: "scene" (each scene's table in the synthesis) or "free"
   /// (the paper's order: once around the free object per part and mode, each grasp then
   /// assigned to the scene whose table it clears most; docs/dataset.md).

@@ -72,34 +72,43 @@ EnergyTerms Energy(const HandModel& hand, const EnergyObject& object, const Ener
     }
   }
 
-  // E_fc: wrenches of unit forces along c (torques about the part centre)
-  double wrench[kMaxFcContacts * 6];
-  for (int i = 0; i < k; ++i) {
-    const Vec3 c(&ws.c[3 * i]);
-    const Vec3 tau = (Vec3(&ws.x[3 * i]) - object.centre).cross(c);
-    for (int a = 0; a < 3; ++a) {
-      wrench[6 * i + a] = c[a];
-      wrench[6 * i + 3 + a] = tau[a];
-    }
-  }
+  // E_fc: the held contact forces F_i (the LP's, f_i c_i without friction) and their wrenches
+  // about the part centre
   if (refresh) {
-    double f[kMaxFcContacts], lower[kMaxFcContacts] = {};
+    const int edges = w.fc_friction > 0 ? w.fc_edges : 1;
+    double cone[kMaxFcContacts * kMaxFcEdges * 6], lambda[kMaxFcContacts * kMaxFcEdges];
+    ConeEdgeWrenches(ws.x.data(), ws.c, k, object.centre.data(), w.fc_friction, edges, cone);
+    double lower[kMaxFcContacts] = {};
     for (int i : ws.tips) lower[i] = w.fc_floor;
-    ws.residual = BalancedMagnitudes(wrench, k, f, lower);
-    for (int i = 0; i < k; ++i) ws.f[i] = ws.residual < w.tau_fc ? f[i] : 1.0;
+    ws.residual = BalancedForces(cone, k, edges, lambda, lower);
+    for (int i = 0; i < k; ++i) {
+      const bool balanced = ws.residual < w.tau_fc;
+      ws.f[i] = 0;
+      for (int a = 0; a < 3; ++a) ws.F[3 * i + a] = balanced ? 0.0 : ws.c[3 * i + a];
+      for (int edge = 0; edge < edges && balanced; ++edge) {
+        const double l = lambda[i * edges + edge];
+        ws.f[i] += l;
+        for (int a = 0; a < 3; ++a) ws.F[3 * i + a] += l * cone[(i * edges + edge) * 6 + a];
+      }
+      if (!balanced) ws.f[i] = 1.0;
+    }
   }
   e.residual = ws.residual;
   double r[6] = {0, 0, 0, 0, 0, 0};
   for (int i = 0; i < k; ++i) {
-    for (int a = 0; a < 6; ++a) r[a] += ws.f[i] * wrench[6 * i + a];
+    const Vec3 F(&ws.F[3 * i]);
+    const Vec3 tau = (Vec3(&ws.x[3 * i]) - object.centre).cross(F);
+    for (int a = 0; a < 3; ++a) {
+      r[a] += F[a];
+      r[3 + a] += tau[a];
+    }
   }
   for (int a = 0; a < 6; ++a) e.fc += r[a] * r[a];
   if (grad) {
     const Vec3 r_tau(r[3], r[4], r[5]);
     for (int i = 0; i < k; ++i) {
-      const Vec3 c(&ws.c[3 * i]);
-      AddJtG(&ws.J[static_cast<size_t>(3 * i) * dof], dof, 2 * ws.f[i] * c.cross(r_tau), w.fc,
-             grad);
+      const Vec3 F(&ws.F[3 * i]);
+      AddJtG(&ws.J[static_cast<size_t>(3 * i) * dof], dof, 2 * F.cross(r_tau), w.fc, grad);
     }
   }
 

@@ -43,6 +43,8 @@ struct EnergyWeights {
   double palm_gap = 0.005;   ///< d_0: desired palm-to-surface distance (m)
   double tau_fc = 0.5;       ///< LP residual below which E_fc uses the LP magnitudes
   double fc_floor = 0.0;     ///< least LP magnitude of a fingertip contact (0..1; palm: 0)
+  double fc_friction = 0.0;  ///< friction coefficient of the LP's contact forces (0: normal only)
+  int fc_edges = 4;          ///< sides of the linearised friction cone (with fc_friction > 0)
   double bar_radius = 0.01;  ///< d_thr of the part barrier (m)
 };
 
@@ -75,7 +77,8 @@ class EnergyWorkspace {
   std::vector<double> x, n, J, grad_point, grad_pose;  ///< contact points, normals, Jacobians
   std::vector<double> sx, sJ;                          ///< one surface point and its Jacobian
   double c[kMaxFcContacts * 3] = {};                   ///< inward object normals (held)
-  double f[kMaxFcContacts] = {};                       ///< magnitudes used by E_fc (held)
+  double f[kMaxFcContacts] = {};                       ///< normal forces used by E_fc (held)
+  double F[kMaxFcContacts * 3] = {};                   ///< contact forces used by E_fc (held)
   double residual = 0;                                 ///< LP residual P (held)
 };
 

@@ -8,43 +8,74 @@
 namespace dexvlg {
 namespace {
 
-constexpr int kRows = 6 + kMaxFcContacts - 1;
-constexpr int kCols = 2 * (kMaxFcContacts - 1) + 12 + 1;  // variables + right-hand side
+constexpr int kMaxVars = kMaxFcContacts * kMaxFcEdges;  // edge weights, at most
+constexpr int kRows = 6 + kMaxFcContacts;
+constexpr int kCols = kMaxVars + kMaxFcContacts + 12 + 1;  // variables, slacks, r+, r-, rhs
 constexpr double kEps = 1e-12;
 
-/// min sum(r+ + r-) s.t. sum_{i != k} g_i w_i - r+ + r- = -w_k - sum_{i != k} lo_i w_i,
-/// g_i + s_i = 1 - lo_i, all >= 0, with f_i = lo_i + g_i. Columns: g (m), s (m), r+ (6), r- (6),
-/// rhs. Returns the optimum and writes f (n, f_k = 1).
-double SolveWithFixed(const double* w, int n, int k, const double* lo, double* f) {
-  const int m = n - 1, rows = 6 + m, cols = 2 * m + 12, rhs = cols;
+/// The problem with contact k's normal force fixed at 1, every contact's force a non-negative
+/// combination of its E edges (each of unit normal component):
+///   min sum(r+ + r-) s.t. sum_i (b_i + sum_e l_ie v_ie) - r+ + r- = 0,
+///   sum_e l_ie + s_i = cap_i, all >= 0,
+/// where, for i != k, b_i = lo_i n_i (n_i the mean of i's edges, its normal), v_ie = w_ie and
+/// cap_i = 1 - lo_i; for k, b_k = w_k1, v_ke = w_ke - w_k1 (e >= 2) and cap_k = 1 (the force
+/// stays a convex combination of k's edges). Columns: l, s (one per group), r+ (6), r- (6), rhs.
+/// Writes each contact's edge weights (n x E, a contact's weights summing to its normal force)
+/// and returns the L1 residual of the forces they give.
+double SolveWithFixed(const double* w, int n, int edges, int k, const double* lo, double* lambda) {
+  const int E = edges;
+  // the variables: (contact, edge) pairs, grouped by contact
+  int var_contact[kMaxVars], var_edge[kMaxVars];
+  int group_of[kMaxFcContacts];  // contact -> group row (-1: none, k with one edge)
+  int vars = 0, groups = 0;
+  for (int i = 0; i < n; ++i) {
+    const int first_edge = i == k ? 1 : 0;
+    group_of[i] = -1;
+    if (first_edge >= E) continue;
+    group_of[i] = groups++;
+    for (int e = first_edge; e < E; ++e) {
+      var_contact[vars] = i;
+      var_edge[vars++] = e;
+    }
+  }
+  const int rows = 6 + groups, s0 = vars, r0 = vars + groups, cols = r0 + 12, rhs = cols;
+  auto edge = [&](int i, int e) { return w + (static_cast<size_t>(i) * E + e) * 6; };
   double T[kRows][kCols] = {};
   double z[kCols] = {};  // reduced costs; z[rhs] = -objective
   int basis[kRows];
-  int other[kMaxFcContacts];  // column -> contact
-  for (int i = 0, c = 0; i < n; ++i) {
-    if (i != k) other[c++] = i;
-  }
   for (int j = 0; j < 6; ++j) {
-    double b = -w[k * 6 + j];
-    for (int c = 0; c < m; ++c) b -= lo[other[c]] * w[other[c] * 6 + j];
+    // right-hand side: minus the fixed part of the wrench
+    double b = -edge(k, 0)[j];
+    for (int i = 0; i < n; ++i) {
+      if (i == k || lo[i] == 0) continue;
+      double normal = 0;
+      for (int e = 0; e < E; ++e) normal += edge(i, e)[j];
+      b -= lo[i] * normal / E;
+    }
     const double sign = b < 0 ? -1.0 : 1.0;
-    for (int c = 0; c < m; ++c) T[j][c] = sign * w[other[c] * 6 + j];
-    T[j][2 * m + j] = -sign;     // r+
-    T[j][2 * m + 6 + j] = sign;  // r-
+    for (int v = 0; v < vars; ++v) {
+      const int i = var_contact[v];
+      const double a = edge(i, var_edge[v])[j] - (i == k ? edge(k, 0)[j] : 0.0);
+      T[j][v] = sign * a;
+    }
+    T[j][r0 + j] = -sign;     // r+
+    T[j][r0 + 6 + j] = sign;  // r-
     T[j][rhs] = sign * b;
-    basis[j] = sign > 0 ? 2 * m + 6 + j : 2 * m + j;
+    basis[j] = sign > 0 ? r0 + 6 + j : r0 + j;
   }
-  for (int c = 0; c < m; ++c) {
-    T[6 + c][c] = 1;
-    T[6 + c][m + c] = 1;
-    T[6 + c][rhs] = 1 - lo[other[c]];
-    basis[6 + c] = m + c;
+  for (int v = 0; v < vars; ++v) T[6 + group_of[var_contact[v]]][v] = 1;
+  for (int i = 0; i < n; ++i) {
+    if (group_of[i] < 0) continue;
+    const int r = 6 + group_of[i];
+    T[r][s0 + group_of[i]] = 1;
+    T[r][rhs] = i == k ? 1.0 : 1 - lo[i];
+    basis[r] = s0 + group_of[i];
   }
-  for (int c = 2 * m; c < cols; ++c) z[c] = 1;  // costs of r+ and r-
-  for (int j = 0; j < 6; ++j) {                 // price out the basic r's (cost 1)
+  for (int c = r0; c < cols; ++c) z[c] = 1;  // costs of r+ and r-
+  for (int j = 0; j < 6; ++j) {              // price out the basic r's (cost 1)
     for (int c = 0; c <= cols; ++c) z[c] -= T[j][c];
   }
-  for (int iteration = 0; iteration < 1000; ++iteration) {
+  for (int iteration = 0; iteration < 2000; ++iteration) {
     int enter = -1;
     for (int c = 0; c < cols; ++c) {  // Bland: the first improving column
       if (z[c] < -1e-10) {
@@ -77,19 +108,30 @@ double SolveWithFixed(const double* w, int n, int k, const double* lo, double* f
     for (int c = 0; c <= cols; ++c) z[c] -= factor * T[leave][c];
     basis[leave] = enter;
   }
-  for (int i = 0; i < n; ++i) f[i] = lo[i];
-  f[k] = 1;
-  for (int r = 0; r < rows; ++r) {
-    if (basis[r] < m) {
-      const int i = other[basis[r]];
-      f[i] = std::min(1.0, lo[i] + std::max(0.0, T[r][rhs]));
-    }
+  // edge weights: the floors spread evenly over the edges (their mean is the normal)
+  for (int i = 0; i < n; ++i) {
+    for (int e = 0; e < E; ++e) lambda[i * E + e] = i == k ? 0.0 : lo[i] / E;
   }
-  // the residual of the returned magnitudes (robust to round-off in the tableau)
+  double value[kMaxVars] = {};
+  for (int r = 0; r < rows; ++r) {
+    if (basis[r] < vars) value[basis[r]] = std::max(0.0, T[r][rhs]);
+  }
+  double k_rest = 0;
+  for (int v = 0; v < vars; ++v) {
+    const int i = var_contact[v];
+    const double cap = i == k ? 1.0 : 1 - lo[i];
+    const double x = std::min(cap, value[v]);
+    lambda[i * E + var_edge[v]] += x;
+    if (i == k) k_rest += x;
+  }
+  lambda[k * E] = std::max(0.0, 1 - k_rest);
+  // the residual of the returned weights (robust to round-off in the tableau)
   double residual = 0;
   for (int j = 0; j < 6; ++j) {
     double s = 0;
-    for (int i = 0; i < n; ++i) s += f[i] * w[i * 6 + j];
+    for (int i = 0; i < n; ++i) {
+      for (int e = 0; e < E; ++e) s += lambda[i * E + e] * edge(i, e)[j];
+    }
     residual += std::abs(s);
   }
   return residual;
@@ -97,9 +139,12 @@ double SolveWithFixed(const double* w, int n, int k, const double* lo, double* f
 
 }  // namespace
 
-double BalancedMagnitudes(const double* wrenches, int n, double* f, const double* lower) {
+double BalancedForces(const double* edge_wrenches, int n, int edges, double* lambda,
+                      const double* lower) {
   DEXVLG_DEMAND(n >= 1 && n <= kMaxFcContacts,
                 "contacts: expected 1.." << kMaxFcContacts << ", got " << n);
+  DEXVLG_DEMAND(edges >= 1 && edges <= kMaxFcEdges,
+                "friction cone edges: expected 1.." << kMaxFcEdges << ", got " << edges);
   double lo[kMaxFcContacts] = {};
   for (int i = 0; i < n && lower != nullptr; ++i) {
     DEXVLG_DEMAND(lower[i] >= 0 && lower[i] <= 1,
@@ -107,15 +152,51 @@ double BalancedMagnitudes(const double* wrenches, int n, double* f, const double
     lo[i] = lower[i];
   }
   double best = std::numeric_limits<double>::infinity();
-  double trial[kMaxFcContacts];
+  double trial[kMaxVars];
   for (int k = 0; k < n; ++k) {
-    const double residual = SolveWithFixed(wrenches, n, k, lo, trial);
+    const double residual = SolveWithFixed(edge_wrenches, n, edges, k, lo, trial);
     if (residual < best) {
       best = residual;
-      for (int i = 0; i < n; ++i) f[i] = trial[i];
+      for (int v = 0; v < n * edges; ++v) lambda[v] = trial[v];
     }
   }
   return best;
+}
+
+double BalancedMagnitudes(const double* wrenches, int n, double* f, const double* lower) {
+  return BalancedForces(wrenches, n, 1, f, lower);
+}
+
+void ConeEdgeWrenches(const double* points, const double* normals, int n, const double* centre,
+                      double mu, int edges, double* out) {
+  for (int i = 0; i < n; ++i) {
+    const double* c = normals + 3 * i;
+    const double* p = points + 3 * i;
+    // a tangent basis (t1, t2) of the contact plane
+    double a[3] = {0, 0, 0};
+    a[std::abs(c[0]) < 0.6 ? 0 : (std::abs(c[1]) < 0.6 ? 1 : 2)] = 1;
+    double t1[3] = {a[1] * c[2] - a[2] * c[1], a[2] * c[0] - a[0] * c[2],
+                    a[0] * c[1] - a[1] * c[0]};
+    const double norm = std::sqrt(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
+    for (double& x : t1) x /= norm;
+    const double t2[3] = {c[1] * t1[2] - c[2] * t1[1], c[2] * t1[0] - c[0] * t1[2],
+                          c[0] * t1[1] - c[1] * t1[0]};
+    const double r[3] = {p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]};
+    for (int e = 0; e < edges; ++e) {
+      const double angle = edges == 1 ? 0.0 : 2 * 3.14159265358979323846 * e / edges;
+      const double m = edges == 1 ? 0.0 : mu;
+      double d[3];
+      for (int x = 0; x < 3; ++x)
+        d[x] = c[x] + m * (std::cos(angle) * t1[x] + std::sin(angle) * t2[x]);
+      double* o = out + (static_cast<size_t>(i) * edges + e) * 6;
+      o[0] = d[0];
+      o[1] = d[1];
+      o[2] = d[2];
+      o[3] = r[1] * d[2] - r[2] * d[1];
+      o[4] = r[2] * d[0] - r[0] * d[2];
+      o[5] = r[0] * d[1] - r[1] * d[0];
+    }
+  }
 }
 
 }  // namespace dexvlg

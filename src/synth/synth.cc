@@ -83,8 +83,14 @@ Mat3 AlignHand(const HandFrame& frame, const Vec3& d, Vec3 u) {
   return B * A.transpose();
 }
 
+/// A part whose centre (or sampled point) lies lower than this over the table is approached from
+/// above (docs/synth.md "On a table").
+constexpr double kLowPart = 0.04;         ///< m
+constexpr double kTopTilt = 0.5;          ///< rad, the most a downward approach leans
+constexpr double kTableClearance = 1e-4;  ///< m: a hand lifted off the table clears it by this
+
 std::vector<double> InitialPoseFor(const HandModel& hand, const PartModel& part, GraspMode mode,
-                                   unsigned seed, int attempt, const Vec3* up = nullptr) {
+                                   unsigned seed, int attempt, const TablePlane* table = nullptr) {
   std::mt19937 rng(seed * 1000003u + static_cast<unsigned>(attempt) * 7919u + 17u);
   std::uniform_real_distribution<double> uniform(0, 1);
   const std::vector<double> q = PreShape(hand, mode, rng);
@@ -131,9 +137,23 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartModel& part,
     }
   }
   d.normalize();
-  if (up != nullptr && d.dot(*up) > 0) {  // on a table the hand comes from above: mirror
-    d -= 2 * d.dot(*up) * *up;
-    u -= 2 * u.dot(*up) * *up;
+  if (table != nullptr) {
+    const Vec3& up = table->normal;
+    if (up.dot(target) - table->offset < kLowPart) {
+      // a low part (lying on the table): a side approach would put half the hand under the
+      // table, so the hand comes down onto it, tilted at most kTopTilt from straight above
+      // towards the category's own approach
+      Vec3 h = d - d.dot(up) * up;
+      if (h.norm() < 1e-6) h = AnyPerpendicular(up);
+      const double tilt = kTopTilt * uniform(rng);
+      d = -std::cos(tilt) * up + std::sin(tilt) * h.normalized();
+      u -= u.dot(d) * d;
+      if (u.norm() < 1e-6) u = AnyPerpendicular(d);
+      u.normalize();
+    } else if (d.dot(up) > 0) {  // a standing part: approach from the side or above, mirrored
+      d -= 2 * d.dot(up) * up;
+      u -= 2 * u.dot(up) * up;
+    }
   }
   const Mat3 R = AlignHand(frame, d, u);
   // palm point outside the part's box along -d, 2-4 cm clear
@@ -368,6 +388,10 @@ Status SynthOptions::Validate() const {
   non_negative("squeeze_angle", squeeze_angle);
   if (bad.tellp() == 0 && !(weights.fc_floor >= 0 && weights.fc_floor <= 1))
     bad << "fc_floor " << weights.fc_floor << " (expected 0..1)";
+  if (bad.tellp() == 0 && !(weights.fc_friction >= 0 && weights.fc_friction <= 2))
+    bad << "fc_friction " << weights.fc_friction << " (expected 0..2)";
+  if (bad.tellp() == 0 && !(weights.fc_edges >= 3 && weights.fc_edges <= kMaxFcEdges))
+    bad << "fc_edges " << weights.fc_edges << " (expected 3.." << kMaxFcEdges << ")";
   non_negative("squeeze_force", squeeze_force);
   positive("squeeze_stiffness", squeeze_stiffness);
   if (bad.tellp() == 0 && table && !(std::abs(table_normal.norm() - 1) < 1e-6)) {
@@ -431,14 +455,14 @@ HandModel CoarseSurface(const HandModel& hand, int stride) {
 
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
                                 GraspMode mode, unsigned seed, int attempt,
-                                const Vec3* table_normal) {
-  return InitialPoseFor(hand, DescribePart(object, part), mode, seed, attempt, table_normal);
+                                const TablePlane* table) {
+  return InitialPoseFor(hand, DescribePart(object, part), mode, seed, attempt, table);
 }
 
 std::vector<double> InitialPose(const HandModel& hand, const ObjectModel& object, int part,
                                 GraspMode mode, unsigned seed, int attempt,
-                                const Vec3* table_normal) {
-  return InitialPoseFor(hand, object.Part(part), mode, seed, attempt, table_normal);
+                                const TablePlane* table) {
+  return InitialPoseFor(hand, object.Part(part), mode, seed, attempt, table);
 }
 
 double LowestAlong(const HandModel& hand, const double* pose, const Vec3& normal) {
@@ -494,6 +518,16 @@ std::pair<EnergyTerms, EnergyTerms> OptimisePose(const HandModel& hand, const Ha
     if (options.couple_joints) CoupleJoints(hand, x + 7);
   }
   ForwardKinematics(hand, x, 0, 1, w.data);
+  if (object.table) {
+    // a hand pressing into the table by no more than the penetration tolerance (E_pen lets the
+    // optimiser rest a few tenths of a millimetre to 2 mm in it) is lifted clear of it, so that
+    // the filter's strict test (nothing below the table) judges the grasp a lifted hand makes
+    const double low = LowestAlong(hand, w.data, object.table_normal) - object.table_offset;
+    if (low < 0 && low > -options.max_penetration) {
+      for (int a = 0; a < 3; ++a) x[a] += (kTableClearance - low) * object.table_normal[a];
+      ForwardKinematics(hand, x, 0, 1, w.data);
+    }
+  }
   const EnergyTerms last =
       Energy(coarse, object, options.weights, w.data, 0, x, true, w.ws, nullptr);
   return {steps > 0 ? first : last, last};
@@ -574,6 +608,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
   const int max_attempts = options.max_attempts > 0 ? options.max_attempts : 16 * options.count;
   tbb::enumerable_thread_specific<Worker> workers([&] { return Worker(hand, result.contacts); });
   const FilterContext filter{object, exact, eo, part, result.contacts, dense.points};
+  const TablePlane table{options.table_normal, options.table_offset};
   const HandModel optimised = CoarseSurface(hand, options.surface_stride);
   SynthSummary& summary = result.summary;
   summary.setup_seconds =
@@ -588,9 +623,8 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
     tbb::parallel_for(0, n, [&](int i) {
       Worker& w = workers.local();
       double* x = &poses[static_cast<size_t>(i) * ps];
-      const std::vector<double> init =
-          InitialPoseFor(hand, setup, options.mode, options.seed, first + i,
-                         options.table ? &options.table_normal : nullptr);
+      const std::vector<double> init = InitialPoseFor(hand, setup, options.mode, options.seed,
+                                                      first + i, options.table ? &table : nullptr);
       std::copy(init.begin(), init.end(), x);
       std::tie(e0[i], e1[i]) = OptimisePose(hand, optimised, eo, options, options.steps, x, w);
       outcomes[i] = Judge(hand, filter, options, x, e1[i], w);

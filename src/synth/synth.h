@@ -154,13 +154,21 @@ std::vector<double> OpenedPose(const HandModel& hand, const std::vector<double>&
 /// and self-collision terms see (SynthOptions::surface_stride).
 HandModel CoarseSurface(const HandModel& hand, int stride);
 
-/// Initial pose row of attempt `attempt` (deterministic in seed and attempt).
+/// A table under the object (object frame): x is below it when normal . x < offset.
+struct TablePlane {
+  Vec3 normal = Vec3::UnitZ();
+  double offset = 0;
+};
+
+/// Initial pose row of attempt `attempt` (deterministic in seed and attempt). On a table the
+/// hand comes from above: straight down (tilted up to 0.5 rad) onto a part lower than 4 cm,
+/// mirrored from below for a taller one.
 std::vector<double> InitialPose(const HandModel& hand, const LabeledMesh& object, int part,
                                 GraspMode mode, unsigned seed, int attempt,
-                                const Vec3* table_normal = nullptr);
+                                const TablePlane* table = nullptr);
 std::vector<double> InitialPose(const HandModel& hand, const ObjectModel& object, int part,
                                 GraspMode mode, unsigned seed, int attempt,
-                                const Vec3* table_normal = nullptr);
+                                const TablePlane* table = nullptr);
 
 /// The lowest hand surface sample along `normal` (its height above the plane through the
 /// origin) for a pose row: how far the hand stays above a table.

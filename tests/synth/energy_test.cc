@@ -49,10 +49,15 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
   const MugFixture& s = MugFixtureData();
   const HandModel& hand = s.hand;
   const int dof = hand.dof();
-  for (const char* term : {"fc", "bar", "dis", "limit", "pen", "spen", "dir", "table"}) {
+  for (const char* term :
+       {"fc", "fc_friction", "bar", "dis", "limit", "pen", "spen", "dir", "table"}) {
     EnergyWeights w;
     w.fc = w.bar = w.dis = w.limit = w.pen = w.spen = w.dir = 0;
     if (std::string(term) == "fc") w.fc = 1;
+    if (std::string(term) == "fc_friction") {  // forces in friction cones, held like f
+      w.fc = 1;
+      w.fc_friction = 0.5;
+    }
     if (std::string(term) == "bar") w.bar = 1;
     if (std::string(term) == "dis") w.dis = 1;
     if (std::string(term) == "limit") w.limit = 1;

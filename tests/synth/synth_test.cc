@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <tuple>
 
 #include "hand/hand_geometry.h"
 #include "hand/hand_loader.h"
@@ -147,6 +148,39 @@ TEST(SynthTest, OnATableTheHandStaysAboveIt) {
   }
 }
 
+/// The palm normal of a pose row (object frame).
+Vec3 PalmNormalOf(const std::vector<double>& row) {
+  const Eigen::Quaterniond q(row[3], row[4], row[5], row[6]);
+  return q.toRotationMatrix() * PalmNormal(DefaultHand());
+}
+
+TEST(SynthTest, OnATableALowPartIsApproachedFromAbove) {
+  // the knife lying on its side (table normal +y under its 1.6 cm width): every initial palm
+  // faces down within 0.5 rad of straight down; the bottle standing (table normal +z under its
+  // base) keeps its side approaches, never from below
+  const HandModel& hand = DefaultHand();
+  const LabeledMesh& knife = Closed("knife");
+  Vec3 lo, hi;
+  knife.mesh.Bounds(&lo, &hi);
+  const TablePlane lying{Vec3::UnitY(), lo.y()};
+  for (int attempt = 0; attempt < 24; ++attempt) {
+    const Vec3 palm =
+        PalmNormalOf(InitialPose(hand, knife, 0, GraspMode::kWrap, 3, attempt, &lying));
+    EXPECT_GE(-palm.dot(lying.normal), std::cos(0.5) - 1e-9) << "attempt " << attempt;
+  }
+  const LabeledMesh& bottle = Closed("bottle");
+  bottle.mesh.Bounds(&lo, &hi);
+  const TablePlane standing{Vec3::UnitZ(), lo.z()};
+  int sideways = 0;
+  for (int attempt = 0; attempt < 24; ++attempt) {
+    const Vec3 palm =
+        PalmNormalOf(InitialPose(hand, bottle, 0, GraspMode::kWrap, 3, attempt, &standing));
+    EXPECT_LE(palm.dot(standing.normal), 1e-9) << "attempt " << attempt;
+    sideways += std::abs(palm.dot(standing.normal)) < 0.5;
+  }
+  EXPECT_GT(sideways, 12) << "a standing body is approached from the side";
+}
+
 TEST(SynthTest, ForceSqueezeScalesWithTheForce) {
   // the squeeze from forces is the joint offset J^T (F f c) / kp: twice the force, twice the
   // offset (where no joint limit clips it); the grasps themselves do not depend on it
@@ -200,6 +234,17 @@ TEST(SynthTest, OptionsAndSizesAreCheckedFirst) {
   r = Synthesize(DefaultHand(), Closed("mug"), options);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("fc_floor"), std::string::npos) << r.error().message;
+  for (const auto& [mu, edges, name] :
+       {std::tuple{-0.1, 4, "fc_friction"}, std::tuple{0.5, 2, "fc_edges"},
+        std::tuple{0.5, kMaxFcEdges + 1, "fc_edges"}}) {
+    options = SynthOptions{};
+    options.part = "body";
+    options.weights.fc_friction = mu;
+    options.weights.fc_edges = edges;
+    r = Synthesize(DefaultHand(), Closed("mug"), options);
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
+  }
   // a 2.3 m object (DexGraspNet's normalised meshes) is refused at once, with the fix
   LabeledMesh huge = Closed("mug");
   for (Vec3& v : huge.mesh.vertices) v *= 2.3 / 0.16;
