@@ -12,6 +12,32 @@
 namespace dexvlg {
 namespace {
 
+/// min obj . x over lo <= x <= hi, rlo <= A x <= rhi (A dense, rows x cols) by CLP's primal
+/// simplex; the optimum.
+double SolveClp(const std::vector<double>& dense, int rows, int cols, const std::vector<double>& lo,
+                const std::vector<double>& hi, const std::vector<double>& obj,
+                const std::vector<double>& rlo, const std::vector<double>& rhi) {
+  std::vector<int> start(cols + 1), index;  // column-major sparse
+  std::vector<double> value;
+  for (int c = 0; c < cols; ++c) {
+    start[c] = static_cast<int>(index.size());
+    for (int j = 0; j < rows; ++j) {
+      if (dense[j * cols + c] != 0) {
+        index.push_back(j);
+        value.push_back(dense[j * cols + c]);
+      }
+    }
+  }
+  start[cols] = static_cast<int>(index.size());
+  ClpSimplex lp;
+  lp.setLogLevel(0);
+  lp.loadProblem(cols, rows, start.data(), index.data(), value.data(), lo.data(), hi.data(),
+                 obj.data(), rlo.data(), rhi.data());
+  lp.primal();
+  EXPECT_TRUE(lp.isProvenOptimal());
+  return lp.objectiveValue();
+}
+
 /// The same problem solved by CLP: for each k, min sum(r+ + r-) over f_i in [lower_i, 1]
 /// (i != k), r >= 0 with sum_{i != k} f_i w_i - r+ + r- = -w_k; the best k.
 double ClpResidual(const std::vector<double>& w, int n, const std::vector<double>& lower = {}) {
@@ -26,18 +52,6 @@ double ClpResidual(const std::vector<double>& w, int n, const std::vector<double
       dense[j * cols + m + j] = -1;
       dense[j * cols + m + 6 + j] = 1;
     }
-    std::vector<int> start(cols + 1), index;
-    std::vector<double> value;
-    for (int c = 0; c < cols; ++c) {
-      start[c] = static_cast<int>(index.size());
-      for (int j = 0; j < rows; ++j) {
-        if (dense[j * cols + c] != 0) {
-          index.push_back(j);
-          value.push_back(dense[j * cols + c]);
-        }
-      }
-    }
-    start[cols] = static_cast<int>(index.size());
     std::vector<double> lo(cols, 0.0), hi(cols, COIN_DBL_MAX), obj(cols, 0.0), rlo(rows), rhi(rows);
     for (int i = 0, c = 0; i < n; ++i) {
       if (i == k) continue;
@@ -46,13 +60,7 @@ double ClpResidual(const std::vector<double>& w, int n, const std::vector<double
     }
     for (int c = m; c < cols; ++c) obj[c] = 1;
     for (int j = 0; j < 6; ++j) rlo[j] = rhi[j] = -w[k * 6 + j];
-    ClpSimplex lp;
-    lp.setLogLevel(0);
-    lp.loadProblem(cols, rows, start.data(), index.data(), value.data(), lo.data(), hi.data(),
-                   obj.data(), rlo.data(), rhi.data());
-    lp.primal();
-    EXPECT_TRUE(lp.isProvenOptimal());
-    best = std::min(best, lp.objectiveValue());
+    best = std::min(best, SolveClp(dense, rows, cols, lo, hi, obj, rlo, rhi));
   }
   return best;
 }
@@ -83,27 +91,9 @@ double ClpFrictionResidual(const std::vector<double>& w, int n, int edges,
       rlo[6 + i] = i == k ? 1.0 : 0.0;
       rhi[6 + i] = i == k ? 1.0 : 1 - lower[i];
     }
-    std::vector<int> start(cols + 1), index;
-    std::vector<double> value;
-    for (int c = 0; c < cols; ++c) {
-      start[c] = static_cast<int>(index.size());
-      for (int j = 0; j < rows; ++j) {
-        if (dense[j * cols + c] != 0) {
-          index.push_back(j);
-          value.push_back(dense[j * cols + c]);
-        }
-      }
-    }
-    start[cols] = static_cast<int>(index.size());
     std::vector<double> lo(cols, 0.0), hi(cols, COIN_DBL_MAX), obj(cols, 0.0);
     for (int c = vars; c < cols; ++c) obj[c] = 1;
-    ClpSimplex lp;
-    lp.setLogLevel(0);
-    lp.loadProblem(cols, rows, start.data(), index.data(), value.data(), lo.data(), hi.data(),
-                   obj.data(), rlo.data(), rhi.data());
-    lp.primal();
-    EXPECT_TRUE(lp.isProvenOptimal());
-    best = std::min(best, lp.objectiveValue());
+    best = std::min(best, SolveClp(dense, rows, cols, lo, hi, obj, rlo, rhi));
   }
   return best;
 }
