@@ -139,6 +139,17 @@ void AddSynthCommand(Commands& commands) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   synth
+      ->add_option("--palm-weight", opt->synth_options.weights.palm,
+                   "Weight of the palm contacts' distance in E_dis, relative to a fingertip's "
+                   "(docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  synth
+      ->add_option("--palm-gap", opt->synth_options.weights.palm_gap,
+                   "Distance the palm contacts keep from the surface (m)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.05));
+  synth
       ->add_option("--fc-friction", opt->synth_options.weights.fc_friction,
                    "Force closure with friction: the LP's contact forces lie in cones of this "
                    "coefficient (4-sided pyramids; 0: normal forces only, docs/synth.md)")

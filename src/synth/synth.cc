@@ -388,6 +388,10 @@ Status SynthOptions::Validate() const {
   non_negative("squeeze_angle", squeeze_angle);
   if (bad.tellp() == 0 && !(weights.fc_floor >= 0 && weights.fc_floor <= 1))
     bad << "fc_floor " << weights.fc_floor << " (expected 0..1)";
+  if (bad.tellp() == 0 && !(weights.palm >= 0 && std::isfinite(weights.palm)))
+    bad << "palm weight " << weights.palm << " (expected >= 0)";
+  if (bad.tellp() == 0 && !(weights.palm_gap >= 0 && weights.palm_gap <= 0.05))
+    bad << "palm_gap " << weights.palm_gap << " (expected 0..0.05 m)";
   if (bad.tellp() == 0 && !(weights.fc_friction >= 0 && weights.fc_friction <= 2))
     bad << "fc_friction " << weights.fc_friction << " (expected 0..2)";
   if (bad.tellp() == 0 && !(weights.fc_edges >= 3 && weights.fc_edges <= kMaxFcEdges))

@@ -234,6 +234,12 @@ TEST(SynthTest, OptionsAndSizesAreCheckedFirst) {
   r = Synthesize(DefaultHand(), Closed("mug"), options);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("fc_floor"), std::string::npos) << r.error().message;
+  options = SynthOptions{};
+  options.part = "body";
+  options.weights.palm_gap = 0.1;  // a palm 10 cm off is no contact
+  r = Synthesize(DefaultHand(), Closed("mug"), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("palm_gap"), std::string::npos) << r.error().message;
   for (const auto& [mu, edges, name] :
        {std::tuple{-0.1, 4, "fc_friction"}, std::tuple{0.5, 2, "fc_edges"},
         std::tuple{0.5, kMaxFcEdges + 1, "fc_edges"}}) {
