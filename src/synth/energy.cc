@@ -81,8 +81,8 @@ EnergyTerms Energy(const HandModel& hand, const EnergyObject& object, const Ener
     double lower[kMaxFcContacts] = {};
     for (int i : ws.tips) lower[i] = w.fc_floor;
     ws.residual = BalancedForces(cone, k, edges, lambda, lower);
+    const bool balanced = ws.residual < w.tau_fc;
     for (int i = 0; i < k; ++i) {
-      const bool balanced = ws.residual < w.tau_fc;
       ws.f[i] = 0;
       for (int a = 0; a < 3; ++a) ws.F[3 * i + a] = balanced ? 0.0 : ws.c[3 * i + a];
       for (int edge = 0; edge < edges && balanced; ++edge) {

@@ -1,9 +1,11 @@
 #include "synth/force_closure.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/demand.h"
+#include "core/rotation.h"
 
 namespace dexvlg {
 namespace {
@@ -40,9 +42,13 @@ double SolveWithFixed(const double* w, int n, int edges, int k, const double* lo
   }
   const int rows = 6 + groups, s0 = vars, r0 = vars + groups, cols = r0 + 12, rhs = cols;
   auto edge = [&](int i, int e) { return w + (static_cast<size_t>(i) * E + e) * 6; };
-  double T[kRows][kCols] = {};
-  double z[kCols] = {};  // reduced costs; z[rhs] = -objective
+  // the tableau and reduced costs (z[rhs] = -objective), zeroed only where this problem uses them
+  // (solved n times per optimiser step; the full arrays fit the largest problem)
+  double T[kRows][kCols];
+  double z[kCols];
   int basis[kRows];
+  for (int r = 0; r < rows; ++r) std::fill(T[r], T[r] + cols + 1, 0.0);
+  std::fill(z, z + cols + 1, 0.0);
   for (int j = 0; j < 6; ++j) {
     // right-hand side: minus the fixed part of the wrench
     double b = -edge(k, 0)[j];
@@ -169,32 +175,23 @@ double BalancedMagnitudes(const double* wrenches, int n, double* f, const double
 
 void ConeEdgeWrenches(const double* points, const double* normals, int n, const double* centre,
                       double mu, int edges, double* out) {
+  const Vec3 o(centre);
   for (int i = 0; i < n; ++i) {
-    const double* c = normals + 3 * i;
-    const double* p = points + 3 * i;
-    // a tangent basis (t1, t2) of the contact plane
-    double a[3] = {0, 0, 0};
+    const Vec3 c(normals + 3 * i), r = Vec3(points + 3 * i) - o;
+    // a tangent basis (t1, t2) of the contact plane, from the axis least along c
+    Vec3 a = Vec3::Zero();
     a[std::abs(c[0]) < 0.6 ? 0 : (std::abs(c[1]) < 0.6 ? 1 : 2)] = 1;
-    double t1[3] = {a[1] * c[2] - a[2] * c[1], a[2] * c[0] - a[0] * c[2],
-                    a[0] * c[1] - a[1] * c[0]};
-    const double norm = std::sqrt(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
-    for (double& x : t1) x /= norm;
-    const double t2[3] = {c[1] * t1[2] - c[2] * t1[1], c[2] * t1[0] - c[0] * t1[2],
-                          c[0] * t1[1] - c[1] * t1[0]};
-    const double r[3] = {p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]};
+    const Vec3 t1 = a.cross(c).normalized(), t2 = c.cross(t1);
     for (int e = 0; e < edges; ++e) {
       const double angle = edges == 1 ? 0.0 : 2 * 3.14159265358979323846 * e / edges;
       const double m = edges == 1 ? 0.0 : mu;
-      double d[3];
-      for (int x = 0; x < 3; ++x)
-        d[x] = c[x] + m * (std::cos(angle) * t1[x] + std::sin(angle) * t2[x]);
-      double* o = out + (static_cast<size_t>(i) * edges + e) * 6;
-      o[0] = d[0];
-      o[1] = d[1];
-      o[2] = d[2];
-      o[3] = r[1] * d[2] - r[2] * d[1];
-      o[4] = r[2] * d[0] - r[0] * d[2];
-      o[5] = r[0] * d[1] - r[1] * d[0];
+      const Vec3 d = c + m * (std::cos(angle) * t1 + std::sin(angle) * t2);
+      const Vec3 tau = r.cross(d);
+      double* w = out + (static_cast<size_t>(i) * edges + e) * 6;
+      for (int x = 0; x < 3; ++x) {
+        w[x] = d[x];
+        w[3 + x] = tau[x];
+      }
     }
   }
 }
