@@ -11,7 +11,7 @@ out=${1:-out/measure}
 count=${2:-16}
 shift $(($# > 2 ? 2 : $#)) || true
 assets="$here/../shared/assets/objects"
-dexvlg="$here/build/dexvlg"
+dexvlg=${DEXVLG:-$here/build/dexvlg}
 [[ -d "$assets" ]] || { echo "no $assets: nothing to measure"; exit 0; }
 mkdir -p "$out"
 objects=${OBJECTS:-$(ls "$assets" | grep -v LICENSES)}

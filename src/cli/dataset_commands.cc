@@ -197,6 +197,12 @@ void AddDatasetCommands(Commands& commands) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 2.0));
   generate
+      ->add_option("--palm", opt->generate_request.options.palm,
+                   "Synthesis palm contacts: touch, gap or auto (touch on long, thick shafts "
+                   "such as cans and bottles; docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "touch", "gap"}));
+  generate
       ->add_option("--synth-table", opt->generate_request.options.synth_table,
                    "scene: synthesise with each scene's table; free: synthesise once around "
                    "the free object and give each grasp to the scene whose table it clears "

@@ -50,6 +50,8 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
       << std::setprecision(2) << s.seconds << " s (" << s.accepted / std::max(s.seconds, 1e-9)
       << " grasps/s, " << s.steps / std::max(s.seconds, 1e-9) << " steps/s; object setup "
       << s.setup_seconds << " s)\n"
+      << "  palm " << (s.palm_touch ? "on the surface" : "kept off the surface") << " ("
+      << PalmModeName(options.palm) << ")\n"
       << "  mean energy " << s.mean_energy_start << " -> " << s.mean_energy_end << "\n";
   log.unsetf(std::ios::fixed);
   for (const auto& [reason, count] : s.rejected)
@@ -75,7 +77,7 @@ Status RunSynth(const HandModel& hand, const std::string& source, const SynthOpt
 void AddSynthCommand(Commands& commands) {
   CLI::App& app = commands.app();
   struct State {
-    std::string synth_object, synth_mode = "wrap", synth_hand;
+    std::string synth_object, synth_mode = "wrap", synth_hand, synth_palm = "auto";
     dexvlg::cli::SynthOutputs synth_out;
     dexvlg::SynthOptions synth_options;
     int synth_settle = 2;
@@ -139,9 +141,22 @@ void AddSynthCommand(Commands& commands) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   synth
+      ->add_option("--palm", opt->synth_palm,
+                   "Palm contacts: touch (pulled onto the surface, weight --touch-palm), gap "
+                   "(kept --palm-gap off it at weight --palm-weight) or auto (touch on long, "
+                   "thick shafts such as cans, bottles and cup bodies; gap elsewhere; "
+                   "docs/synth.md)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "touch", "gap"}));
+  synth
+      ->add_option("--touch-palm", opt->synth_options.touch_palm,
+                   "Weight of the palm contacts' distance in E_dis where the palm touches")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  synth
       ->add_option("--palm-weight", opt->synth_options.weights.palm,
-                   "Weight of the palm contacts' distance in E_dis, relative to a fingertip's "
-                   "(docs/synth.md)")
+                   "Weight of the palm contacts' distance in E_dis where the palm keeps its gap, "
+                   "relative to a fingertip's (docs/synth.md)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
   synth
@@ -175,6 +190,7 @@ void AddSynthCommand(Commands& commands) {
   commands.On(synth, [opt] {
     auto hand = dexvlg::cli::ResolveHand(opt->synth_hand);
     if (!hand) return Fail(hand.error());
+    dexvlg::ParsePalmMode(opt->synth_palm, &opt->synth_options.palm);  // checked by IsMember
     opt->synth_options.mode =
         opt->synth_mode == "pinch" ? dexvlg::GraspMode::kPinch : dexvlg::GraspMode::kWrap;
     if (dexvlg::Status s =

@@ -242,6 +242,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
         so.count = o.count;
         so.max_attempts = o.attempts;
         so.weights.fc_friction = o.fc_friction;
+        ParsePalmMode(o.palm, &so.palm);  // checked by GenerateOptions::Validate
         so.seed = o.seed * 7919u + static_cast<unsigned>(1000 * std::max(k, 0) + part * 2 +
                                                          (so.mode == GraspMode::kPinch));
         if (k >= 0) {  // the table in the object frame: z_table = n . x + t_z, below when < 0
@@ -350,6 +351,8 @@ Status GenerateOptions::Validate() const {
   if (settle < 0 || settle > 10) return bad("--settle " + std::to_string(settle) + " (0..10)");
   if (!(fc_friction >= 0 && fc_friction <= 2))
     return bad("--fc-friction " + std::to_string(fc_friction) + " (expected 0..2)");
+  if (PalmMode m; !ParsePalmMode(palm, &m))
+    return bad("--palm \"" + palm + "\" (expected auto, touch or gap)");
   if (modes.empty()) return bad("--modes is empty (wrap, pinch)");
   if (synth_table != "scene" && synth_table != "free")
     return bad("--synth-table \"" + synth_table + "\" (expected scene or free)");
@@ -383,6 +386,7 @@ std::string GenerateParamsText(const GenerateOptions& o) {
   t << ";count=" << o.count << ";attempts=" << o.attempts << ";scenes=" << o.scenes
     << ";seed=" << o.seed << (o.synth_table == "free" ? ";synth_table=free" : "");
   if (o.fc_friction > 0) t << ";fc_friction=" << o.fc_friction;  // older keys stay valid
+  if (o.palm != "gap") t << ";palm=" << o.palm;                  // before it: always "gap"
   t << ";settle=" << o.settle << ";scale=" << o.object_scale.scale
     << ";size=" << o.object_scale.min_size << ":" << o.object_scale.max_size << ";part_names=";
   for (size_t i = 0; i < o.part_names.size(); ++i) t << (i ? "+" : "") << o.part_names[i];

@@ -29,6 +29,8 @@ struct GenerateOptions {
   /// Friction coefficient of the synthesis' force-closure LP (EnergyWeights::fc_friction; 0:
   /// normal forces only).
   double fc_friction = 0;
+  /// The synthesis' palm contacts: "auto", "touch" or "gap" (PalmMode, docs/synth.md).
+  std::string palm = "auto";
   /// Where grasps are synthesised: "scene" (each scene's table in the synthesis) or "free"
   /// (the paper's order: once around the free object per part and mode, each grasp then
   /// assigned to the scene whose table it clears most; docs/dataset.md).

@@ -390,6 +390,8 @@ Status SynthOptions::Validate() const {
     bad << "fc_floor " << weights.fc_floor << " (expected 0..1)";
   if (bad.tellp() == 0 && !(weights.palm >= 0 && std::isfinite(weights.palm)))
     bad << "palm weight " << weights.palm << " (expected >= 0)";
+  if (bad.tellp() == 0 && !(touch_palm >= 0 && std::isfinite(touch_palm)))
+    bad << "touch_palm " << touch_palm << " (expected >= 0)";
   if (bad.tellp() == 0 && !(weights.palm_gap >= 0 && weights.palm_gap <= 0.05))
     bad << "palm_gap " << weights.palm_gap << " (expected 0..0.05 m)";
   if (bad.tellp() == 0 && !(weights.fc_friction >= 0 && weights.fc_friction <= 2))
@@ -419,6 +421,26 @@ Status CheckGraspableSize(const TriMesh& mesh, const std::string& label) {
 }
 
 const char* ModeName(GraspMode mode) { return mode == GraspMode::kWrap ? "wrap" : "pinch"; }
+
+const char* PalmModeName(PalmMode mode) {
+  return mode == PalmMode::kAuto ? "auto" : mode == PalmMode::kTouch ? "touch" : "gap";
+}
+
+bool ParsePalmMode(const std::string& name, PalmMode* mode) {
+  for (PalmMode m : {PalmMode::kAuto, PalmMode::kTouch, PalmMode::kGap}) {
+    if (name == PalmModeName(m)) {
+      *mode = m;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool PalmTouches(const PartInfo& part) {
+  const Vec3& h = part.box.half_extents;
+  return part.category == PartCategory::kShaft && h[1] >= kPalmTouchMinHalfWidth &&
+         h[0] >= kPalmTouchElongation * h[1];
+}
 
 const std::vector<int>& ModeContacts(const HandModel& hand, GraspMode mode) {
   return mode == GraspMode::kWrap ? hand.wrap : hand.pinch;
@@ -572,11 +594,12 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const LabeledMesh& objec
 }
 
 Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model,
-                                 const SynthOptions& options,
+                                 const SynthOptions& requested,
                                  const std::function<void(int, int)>& progress,
                                  const GraspRefiner& refine) {
   const auto start = std::chrono::steady_clock::now();
   const LabeledMesh& object = model.object();
+  SynthOptions options = requested;  // with the palm weights the part calls for (below)
   SynthResult result;
   auto label = TargetLabel(object, options);
   if (!label) return label.error();
@@ -596,6 +619,13 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
     return Error{m.str()};
   }
   const PartModel& setup = model.Part(part);
+  SynthSummary& summary = result.summary;
+  summary.palm_touch = options.palm == PalmMode::kTouch ||
+                       (options.palm == PalmMode::kAuto && PalmTouches(setup.info));
+  if (summary.palm_touch) {
+    options.weights.palm = options.touch_palm;
+    options.weights.palm_gap = 0;
+  }
   EnergyObject eo;
   eo.field = &model.field();
   eo.part_field = &setup.field;
@@ -614,7 +644,6 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
   const FilterContext filter{object, exact, eo, part, result.contacts, dense.points};
   const TablePlane table{options.table_normal, options.table_offset};
   const HandModel optimised = CoarseSurface(hand, options.surface_stride);
-  SynthSummary& summary = result.summary;
   summary.setup_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double energy_start = 0, energy_end = 0;

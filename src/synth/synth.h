@@ -18,6 +18,21 @@ namespace dexvlg {
 
 enum class GraspMode { kWrap, kPinch };
 
+/// Where the palm's contacts go (docs/synth.md "The palm"): kGap keeps them EnergyWeights::
+/// palm_gap off the surface at weight EnergyWeights::palm; kTouch pulls them onto it
+/// (SynthOptions::touch_palm, gap 0); kAuto touches on the parts PalmTouches picks.
+enum class PalmMode { kAuto, kTouch, kGap };
+const char* PalmModeName(PalmMode mode);
+/// "auto", "touch" or "gap"; false for another name.
+bool ParsePalmMode(const std::string& name, PalmMode* mode);
+
+/// A long, thick shaft (a can, a bottle, a cup's or mug's body): half extents h0 >= 1.4 h1 and
+/// h1 >= 2.5 cm. On such a part the force-closure LP leans on the palm, and a palm left
+/// palm_gap off lets the closing fingers push the free object out of the hand; with the palm
+/// on the surface they press it into the palm (measured in docs/synth.md).
+bool PalmTouches(const PartInfo& part);
+inline constexpr double kPalmTouchElongation = 1.4, kPalmTouchMinHalfWidth = 0.025;
+
 /// Parameters of Synthesize (docs/synth.md).
 struct SynthOptions {
   std::string part;  ///< target part name
@@ -50,6 +65,8 @@ struct SynthOptions {
   /// Keep the joints of each tendon coupling with equal coefficients equal (Shadow's J1 = J2)
   /// while optimising, as BODex's grasps have them.
   bool couple_joints = false;
+  PalmMode palm = PalmMode::kAuto;
+  double touch_palm = 5.0;  ///< w_palm where the palm touches (its gap is then 0)
   /// An error naming the first value out of its range (Synthesize checks it first).
   Status Validate() const;
 };
@@ -72,6 +89,7 @@ struct SynthSummary {
   double seconds = 0;
   double setup_seconds = 0;  ///< object fields and samples, before the first attempt
   long long steps = 0;       ///< optimiser steps over all attempts
+  bool palm_touch = false;   ///< the palm was pulled onto the part (PalmMode)
   double mean_energy_start = 0, mean_energy_end = 0;
 };
 

@@ -217,6 +217,65 @@ TEST(SynthTest, ForceSqueezeScalesWithTheForce) {
   EXPECT_GT(largest, 1e-3) << "some joint squeezes";
 }
 
+TEST(SynthTest, ThePalmTouchesLongThickShafts) {
+  auto part = [](PartCategory category, double h0, double h1, double h2) {
+    PartInfo info;
+    info.category = category;
+    info.box.half_extents = Vec3(h0, h1, h2);
+    return info;
+  };
+  EXPECT_TRUE(PalmTouches(part(PartCategory::kShaft, 0.05, 0.03, 0.03)));     // a can
+  EXPECT_FALSE(PalmTouches(part(PartCategory::kShaft, 0.035, 0.03, 0.03)));   // an apple
+  EXPECT_FALSE(PalmTouches(part(PartCategory::kShaft, 0.08, 0.015, 0.015)));  // a torch
+  EXPECT_FALSE(PalmTouches(part(PartCategory::kDisk, 0.08, 0.04, 0.01)));     // a box
+  EXPECT_FALSE(PalmTouches(part(PartCategory::kLShaped, 0.08, 0.03, 0.005)));
+  EXPECT_TRUE(PalmTouches(DescribePart(Closed("bottle"), 0).info));  // its body
+  EXPECT_FALSE(PalmTouches(DescribePart(Closed("mug"), 1).info));    // its handle
+  for (const std::string name : {"auto", "touch", "gap"}) {
+    PalmMode mode = PalmMode::kGap;
+    ASSERT_TRUE(ParsePalmMode(name, &mode));
+    EXPECT_EQ(PalmModeName(mode), name);
+  }
+  PalmMode mode;
+  EXPECT_FALSE(ParsePalmMode("palm", &mode));
+
+  // on the bottle's body auto is touch: the palm contacts end nearer the surface than with gap
+  const LabeledMesh& bottle = Closed("bottle");
+  const MeshSdf exact(bottle.mesh);
+  const HandModel& hand = DefaultHand();
+  auto palm_distance = [&](PalmMode palm, SynthResult* kept) {
+    SynthOptions options;
+    options.part = "body";
+    options.count = 3;
+    options.max_attempts = 64;
+    options.batch = 32;
+    options.palm = palm;
+    auto r = Synthesize(hand, bottle, options);
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(r->summary.palm_touch, palm != PalmMode::kGap);
+    double sum = 0;
+    int n = 0;
+    for (const Grasp& g : r->grasps) {
+      for (size_t c = 0; c < r->contacts.size(); ++c) {
+        if (hand.contacts[r->contacts[c]].link != 0) continue;
+        sum += std::abs(exact.Query(g.contact_points[c]).distance);
+        ++n;
+      }
+    }
+    if (kept != nullptr) *kept = std::move(*r);
+    EXPECT_GT(n, 0);
+    return sum / std::max(n, 1);
+  };
+  SynthResult automatic, touch;
+  const double touching = palm_distance(PalmMode::kTouch, &touch);
+  palm_distance(PalmMode::kAuto, &automatic);
+  const double gap = palm_distance(PalmMode::kGap, nullptr);
+  EXPECT_LT(touching, 0.5 * gap) << "touch " << touching << " m, gap " << gap << " m";
+  ASSERT_EQ(automatic.grasps.size(), touch.grasps.size());
+  for (size_t i = 0; i < touch.grasps.size(); ++i)
+    EXPECT_EQ(automatic.grasps[i].grasp, touch.grasps[i].grasp);
+}
+
 TEST(SynthTest, OptionsAndSizesAreCheckedFirst) {
   SynthOptions options;
   options.part = "body";
@@ -240,6 +299,12 @@ TEST(SynthTest, OptionsAndSizesAreCheckedFirst) {
   r = Synthesize(DefaultHand(), Closed("mug"), options);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("palm_gap"), std::string::npos) << r.error().message;
+  options = SynthOptions{};
+  options.part = "body";
+  options.touch_palm = -1;
+  r = Synthesize(DefaultHand(), Closed("mug"), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("touch_palm"), std::string::npos) << r.error().message;
   for (const auto& [mu, edges, name] :
        {std::tuple{-0.1, 4, "fc_friction"}, std::tuple{0.5, 2, "fc_edges"},
         std::tuple{0.5, kMaxFcEdges + 1, "fc_edges"}}) {
