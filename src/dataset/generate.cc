@@ -247,9 +247,7 @@ GenerateRow MakeObject(const GenerateOptions& o, const std::string& params, cons
                                                          (so.mode == GraspMode::kPinch));
         if (k >= 0) {  // the table in the object frame: z_table = n . x + t_z, below when < 0
           const Placement& pl = (*placements)[k];
-          so.table = true;
-          so.table_normal = pl.R.transpose() * Vec3::UnitZ();
-          so.table_offset = -pl.t.z();
+          so.table = TablePlane{pl.R.transpose() * Vec3::UnitZ(), -pl.t.z()};
         }
         const auto t0 = std::chrono::steady_clock::now();
         auto result = Synthesize(hand, **model, so, {}, refine);

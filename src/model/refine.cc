@@ -88,9 +88,7 @@ Expected<CloudObject> CloudObject::Build(const Cloud& cloud, const RefineOptions
   const size_t pen = std::min<size_t>(384, out.points_.size());
   for (size_t i = 0; i < pen; ++i)
     out.energy_.pen_points.push_back(out.points_[i * out.points_.size() / pen]);
-  out.energy_.table = true;  // the table top z = 0 of the cloud's frame
-  out.energy_.table_normal = Vec3::UnitZ();
-  out.energy_.table_offset = 0;
+  out.energy_.table = TablePlane{Vec3::UnitZ(), 0};  // the table top z = 0 of the cloud's frame
   return out;
 }
 

@@ -20,6 +20,7 @@
 //   E_dir   sum_i (1 - n_i . c_i): each hand normal should point into the object
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "hand/hand_model.h"
@@ -48,6 +49,12 @@ struct EnergyWeights {
   double bar_radius = 0.01;  ///< d_thr of the part barrier (m)
 };
 
+/// A table under the object (object frame): x is below it when normal . x < offset.
+struct TablePlane {
+  Vec3 normal = Vec3::UnitZ();
+  double offset = 0;
+};
+
 /// What the energy needs to know about the object, built once per object and target part.
 struct EnergyObject {
   const SdfGrid* field = nullptr;       ///< object signed distance (fast, interpolated)
@@ -56,9 +63,7 @@ struct EnergyObject {
   std::vector<Vec3> pen_points;         ///< object surface samples tested against the hand
   std::vector<Vec3> off_part;           ///< samples off the target part (barrier)
   Vec3 centre = Vec3::Zero();           ///< torque reference (target part centre)
-  bool table = false;                   ///< a table: hand samples below it count in E_pen
-  Vec3 table_normal = Vec3::UnitZ();    ///< below: table_normal . x < table_offset
-  double table_offset = 0;
+  std::optional<TablePlane> table;      ///< a table: hand samples below it count in E_pen
 };
 
 /// The energy terms of one pose (unweighted) and their weighted sum.

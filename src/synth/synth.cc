@@ -218,6 +218,12 @@ double LowestAlong(const HandModel& hand, const KinematicsData& data, const Vec3
   return lowest;
 }
 
+/// Whether the hand in `data` reaches below `table` (false without one).
+bool BelowTable(const HandModel& hand, const KinematicsData& data,
+                const std::optional<TablePlane>& table) {
+  return table && LowestAlong(hand, data, table->normal) < table->offset;
+}
+
 /// Filters an optimised pose x (exact distances) and, when it passes, fills the grasp with its
 /// contacts, squeeze and pregrasp. `w.data` must hold x's kinematics and `w.ws` its energy.
 Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions& options,
@@ -246,8 +252,7 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
     out.reason = "self-penetration";
   } else if (energy.residual > options.max_residual) {
     out.reason = "force closure";
-  } else if (options.table &&
-             LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+  } else if (BelowTable(hand, w.data, options.table)) {
     out.reason = "below the table";
   } else if (energy.limit > 1e-9) {
     out.reason = "joint limits";
@@ -291,7 +296,7 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
   }
   if (options.table) {  // the squeezing fingers must not dig under the table either
     ForwardKinematics(hand, g.squeeze.data(), 0, 1, w.data);
-    if (LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+    if (BelowTable(hand, w.data, options.table)) {
       out.reason = "below the table";
       return out;
     }
@@ -302,7 +307,7 @@ Outcome Judge(const HandModel& hand, const FilterContext& f, const SynthOptions&
   for (const auto& [open, back] : candidates) {
     g.pregrasp = OpenedPose(hand, g.grasp, open, back);
     ForwardKinematics(hand, g.pregrasp.data(), 0, 1, w.data);
-    if (options.table && LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+    if (BelowTable(hand, w.data, options.table)) {
       continue;  // an opened hand reaching under the table
     }
     if (PenetrationDepth(hand, f, w.data) <= 0) return out;
@@ -337,7 +342,7 @@ void Refine(const HandModel& hand, const FilterContext& f, const SynthOptions& o
   if (!options.table) return;
   for (const std::vector<double>* row : {&g.pregrasp, &g.grasp, &g.squeeze}) {
     ForwardKinematics(hand, row->data(), 0, 1, w.data);
-    if (LowestAlong(hand, w.data, options.table_normal) < options.table_offset) {
+    if (BelowTable(hand, w.data, options.table)) {
       out.reason = "below the table after refinement";
       return;
     }
@@ -400,8 +405,8 @@ Status SynthOptions::Validate() const {
     bad << "fc_edges " << weights.fc_edges << " (expected 3.." << kMaxFcEdges << ")";
   non_negative("squeeze_force", squeeze_force);
   positive("squeeze_stiffness", squeeze_stiffness);
-  if (bad.tellp() == 0 && table && !(std::abs(table_normal.norm() - 1) < 1e-6)) {
-    bad << "table_normal of length " << table_normal.norm() << " (expected a unit vector)";
+  if (bad.tellp() == 0 && table && !(std::abs(table->normal.norm() - 1) < 1e-6)) {
+    bad << "table normal of length " << table->normal.norm() << " (expected a unit vector)";
   }
   if (bad.tellp() != 0) return Error{"synthesis options: " + bad.str()};
   return Status::Ok();
@@ -548,9 +553,9 @@ std::pair<EnergyTerms, EnergyTerms> OptimisePose(const HandModel& hand, const Ha
     // a hand pressing into the table by no more than the penetration tolerance (E_pen lets the
     // optimiser rest a few tenths of a millimetre to 2 mm in it) is lifted clear of it, so that
     // the filter's strict test (nothing below the table) judges the grasp a lifted hand makes
-    const double low = LowestAlong(hand, w.data, object.table_normal) - object.table_offset;
+    const double low = LowestAlong(hand, w.data, object.table->normal) - object.table->offset;
     if (low < 0 && low > -options.max_penetration) {
-      for (int a = 0; a < 3; ++a) x[a] += (kTableClearance - low) * object.table_normal[a];
+      for (int a = 0; a < 3; ++a) x[a] += (kTableClearance - low) * object.table->normal[a];
       ForwardKinematics(hand, x, 0, 1, w.data);
     }
   }
@@ -631,8 +636,6 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
   eo.part_field = &setup.field;
   eo.centre = setup.info.box.centre;
   eo.table = options.table;
-  eo.table_normal = options.table_normal;
-  eo.table_offset = options.table_offset;
   eo.pen_points = model.pen_points();
   eo.off_part = setup.off_part;
   const MeshSdf& exact = model.exact();
@@ -642,7 +645,6 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
   const int max_attempts = options.max_attempts > 0 ? options.max_attempts : 16 * options.count;
   tbb::enumerable_thread_specific<Worker> workers([&] { return Worker(hand, result.contacts); });
   const FilterContext filter{object, exact, eo, part, result.contacts, dense.points};
-  const TablePlane table{options.table_normal, options.table_offset};
   const HandModel optimised = CoarseSurface(hand, options.surface_stride);
   summary.setup_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -656,8 +658,9 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
     tbb::parallel_for(0, n, [&](int i) {
       Worker& w = workers.local();
       double* x = &poses[static_cast<size_t>(i) * ps];
-      const std::vector<double> init = InitialPoseFor(hand, setup, options.mode, options.seed,
-                                                      first + i, options.table ? &table : nullptr);
+      const std::vector<double> init =
+          InitialPoseFor(hand, setup, options.mode, options.seed, first + i,
+                         options.table ? &*options.table : nullptr);
       std::copy(init.begin(), init.end(), x);
       std::tie(e0[i], e1[i]) = OptimisePose(hand, optimised, eo, options, options.steps, x, w);
       outcomes[i] = Judge(hand, filter, options, x, e1[i], w);

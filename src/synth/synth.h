@@ -52,11 +52,9 @@ struct SynthOptions {
   double max_contact_distance = 0.005;  ///< m, every mode contact from the surface
   double max_residual = 0.5;            ///< LP force-closure residual P
   /// A table under the object (scene synthesis): a point x is below it when
-  /// table_normal . x < table_offset (object frame). Initial poses then approach from above and
+  /// table->normal . x < table->offset (object frame). Initial poses then approach from above and
   /// grasps whose hand (grasp or pregrasp) reaches below it are rejected ("below the table").
-  bool table = false;
-  Vec3 table_normal = Vec3::UnitZ();
-  double table_offset = 0;
+  std::optional<TablePlane> table;
   double squeeze_angle = 1.5;      ///< rad: each contact's finger closes this far for the squeeze
                                    ///< (docs/synth.md)
   double squeeze_force = 0;        ///< N: when > 0, the squeeze is the joint offset
@@ -171,12 +169,6 @@ std::vector<double> OpenedPose(const HandModel& hand, const std::vector<double>&
 /// The hand with every `stride`-th surface sample of each link: what the optimiser's penetration
 /// and self-collision terms see (SynthOptions::surface_stride).
 HandModel CoarseSurface(const HandModel& hand, int stride);
-
-/// A table under the object (object frame): x is below it when normal . x < offset.
-struct TablePlane {
-  Vec3 normal = Vec3::UnitZ();
-  double offset = 0;
-};
 
 /// Initial pose row of attempt `attempt` (deterministic in seed and attempt). On a table the
 /// hand comes from above: straight down (tilted up to 0.5 rad) onto a part lower than 4 cm,

@@ -83,9 +83,8 @@ TEST(EnergyTest, EveryTermsGradientMatchesFiniteDifferences) {
       }
       EnergyObject object = s.object;
       if (std::string(term) == "table") {  // a tilted table through the hand's root
-        object.table = true;
-        object.table_normal = Vec3(0.2, 0.1, 1).normalized();
-        object.table_offset = object.table_normal.dot(Vec3(x[0], x[1], x[2]));
+        const Vec3 n = Vec3(0.2, 0.1, 1).normalized();
+        object.table = TablePlane{n, n.dot(Vec3(x[0], x[1], x[2]))};
       }
       EnergyWorkspace ws(hand, hand.wrap);
       std::vector<double> grad(dof), dummy(dof);

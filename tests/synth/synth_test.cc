@@ -130,20 +130,19 @@ TEST(SynthTest, OnATableTheHandStaysAboveIt) {
   options.part = "body";
   options.count = 6;
   options.batch = 32;
-  options.table_normal = Vec3::UnitZ();
-  options.table_offset = 0.005;
+  const TablePlane table{Vec3::UnitZ(), 0.005};
   const SynthResult free = Synthesize(DefaultHand(), box, options).value();
   int below = 0;
   for (const Grasp& g : free.grasps) {
-    below += LowestAlong(DefaultHand(), g.grasp.data(), Vec3::UnitZ()) < options.table_offset;
+    below += LowestAlong(DefaultHand(), g.grasp.data(), Vec3::UnitZ()) < table.offset;
   }
   EXPECT_GT(below, 0) << "the test needs grasps that reach under the base";
-  options.table = true;
+  options.table = table;
   const SynthResult on_table = Synthesize(DefaultHand(), box, options).value();
   ASSERT_GE(on_table.grasps.size(), 3u);
   for (const Grasp& g : on_table.grasps) {
     for (const std::vector<double>* pose : {&g.pregrasp, &g.grasp, &g.squeeze}) {
-      EXPECT_GE(LowestAlong(DefaultHand(), pose->data(), Vec3::UnitZ()), options.table_offset);
+      EXPECT_GE(LowestAlong(DefaultHand(), pose->data(), Vec3::UnitZ()), table.offset);
     }
   }
 }
