@@ -199,7 +199,7 @@ void AddDatasetCommands(Commands& commands) {
   generate
       ->add_option("--palm", opt->generate_request.options.palm,
                    "Synthesis palm contacts: touch, gap or auto (touch on long, thick shafts "
-                   "such as cans and bottles; docs/synth.md)")
+                   "such as cans and bottles, unless lying on the table; docs/synth.md)")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "touch", "gap"}));
   generate

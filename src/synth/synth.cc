@@ -625,8 +625,13 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
   }
   const PartModel& setup = model.Part(part);
   SynthSummary& summary = result.summary;
+  // auto: not on a part lying on a table, which the hand comes down onto from above (the
+  // touching palm lost the lying bottle and box of docs/synth.md "The palm")
+  const bool lying =
+      options.table &&
+      options.table->normal.dot(setup.info.box.centre) - options.table->offset < kLowPart;
   summary.palm_touch = options.palm == PalmMode::kTouch ||
-                       (options.palm == PalmMode::kAuto && PalmTouches(setup.info));
+                       (options.palm == PalmMode::kAuto && PalmTouches(setup.info) && !lying);
   if (summary.palm_touch) {
     options.weights.palm = options.touch_palm;
     options.weights.palm_gap = 0;

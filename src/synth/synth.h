@@ -20,7 +20,8 @@ enum class GraspMode { kWrap, kPinch };
 
 /// Where the palm's contacts go (docs/synth.md "The palm"): kGap keeps them EnergyWeights::
 /// palm_gap off the surface at weight EnergyWeights::palm; kTouch pulls them onto it
-/// (SynthOptions::touch_palm, gap 0); kAuto touches on the parts PalmTouches picks.
+/// (SynthOptions::touch_palm, gap 0); kAuto touches on the parts PalmTouches picks, except
+/// one lying on the synthesis' table (centre less than 4 cm above it: approached from above).
 enum class PalmMode { kAuto, kTouch, kGap };
 const char* PalmModeName(PalmMode mode);
 /// "auto", "touch" or "gap"; false for another name.

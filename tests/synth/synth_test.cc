@@ -265,6 +265,21 @@ TEST(SynthTest, ThePalmTouchesLongThickShafts) {
     EXPECT_GT(n, 0);
     return sum / std::max(n, 1);
   };
+  // auto leaves the gap on a bottle lying on a table (the hand comes down onto it from above)
+  // and touches on one standing on it
+  const PartInfo body = DescribePart(bottle, 0).info;
+  for (const bool standing : {false, true}) {
+    const int axis = standing ? 0 : 2;
+    const Vec3 up = body.box.axes.col(axis);
+    SynthOptions options;
+    options.part = "body";
+    options.count = 1;
+    options.max_attempts = 1;
+    options.table = TablePlane{up, up.dot(body.box.centre) - body.box.half_extents[axis]};
+    auto r = Synthesize(hand, bottle, options);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->summary.palm_touch, standing) << (standing ? "standing" : "lying");
+  }
   SynthResult automatic, touch;
   const double touching = palm_distance(PalmMode::kTouch, &touch);
   palm_distance(PalmMode::kAuto, &automatic);
