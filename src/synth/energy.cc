@@ -164,16 +164,17 @@ EnergyTerms Energy(const HandModel& hand, const EnergyObject& object, const Ener
     }
   }
   if (object.table) {  // hand samples under the table (a half-space) count as penetration
-    const Vec3& n = object.table->normal;
+    const TablePlane& table = *object.table;
+    const Vec3& n = table.normal;
     for (int l = 0; l < hand.num_links(); ++l) {
       const auto [begin, end] = hand.surface_range[l];
-      if (begin == end || n.dot(Vec3(data.p(b, l))) - object.table->offset > hand.links[l].radius) {
+      if (begin == end || table.Height(Vec3(data.p(b, l))) > hand.links[l].radius) {
         continue;
       }
       for (int i = begin; i < end; ++i) {
         const LinkPoint& s = hand.surface_points[i];
         PointPosition(data, b, s, ws.sx.data());
-        const double d = n.dot(Vec3(ws.sx.data())) - object.table->offset;
+        const double d = table.Height(Vec3(ws.sx.data()));
         if (d >= 0) continue;
         e.pen -= d;
         if (grad) {

@@ -53,6 +53,8 @@ struct EnergyWeights {
 struct TablePlane {
   Vec3 normal = Vec3::UnitZ();
   double offset = 0;
+  /// Signed height of x over the table (negative below it).
+  double Height(const Vec3& x) const { return normal.dot(x) - offset; }
 };
 
 /// What the energy needs to know about the object, built once per object and target part.

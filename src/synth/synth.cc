@@ -89,6 +89,11 @@ constexpr double kLowPart = 0.04;         ///< m
 constexpr double kTopTilt = 0.5;          ///< rad, the most a downward approach leans
 constexpr double kTableClearance = 1e-4;  ///< m: a hand lifted off the table clears it by this
 
+/// Whether `point` (a part's centre or sampled point) lies lower than kLowPart over `table`.
+bool LowOnTable(const TablePlane& table, const Vec3& point) {
+  return table.Height(point) < kLowPart;
+}
+
 std::vector<double> InitialPoseFor(const HandModel& hand, const PartModel& part, GraspMode mode,
                                    unsigned seed, int attempt, const TablePlane* table = nullptr) {
   std::mt19937 rng(seed * 1000003u + static_cast<unsigned>(attempt) * 7919u + 17u);
@@ -139,7 +144,7 @@ std::vector<double> InitialPoseFor(const HandModel& hand, const PartModel& part,
   d.normalize();
   if (table != nullptr) {
     const Vec3& up = table->normal;
-    if (up.dot(target) - table->offset < kLowPart) {
+    if (LowOnTable(*table, target)) {
       // a low part (lying on the table): a side approach would put half the hand under the
       // table, so the hand comes down onto it, tilted at most kTopTilt from straight above
       // towards the category's own approach
@@ -627,9 +632,7 @@ Expected<SynthResult> Synthesize(const HandModel& hand, const ObjectModel& model
   SynthSummary& summary = result.summary;
   // auto: not on a part lying on a table, which the hand comes down onto from above (the
   // touching palm lost the lying bottle and box of docs/synth.md "The palm")
-  const bool lying =
-      options.table &&
-      options.table->normal.dot(setup.info.box.centre) - options.table->offset < kLowPart;
+  const bool lying = options.table && LowOnTable(*options.table, setup.info.box.centre);
   summary.palm_touch = options.palm == PalmMode::kTouch ||
                        (options.palm == PalmMode::kAuto && PalmTouches(setup.info) && !lying);
   if (summary.palm_touch) {
