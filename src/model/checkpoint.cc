@@ -66,7 +66,8 @@ Expected<LoadedModel> LoadModelFile(const std::string& path) {
   if (version != std::to_string(kModelVersion))
     return Error{path + ": model file version " + version + ", this dexvlg reads version " +
                  std::to_string(kModelVersion)};
-  Expected<ModelConfig> config = ModelConfig::FromJson(r->Attribute("/", "config"), path);
+  Expected<ModelConfig> config = ModelConfig::FromJson(r->Attribute("/", "config"), path,
+                                                       /*model_file=*/true);
   if (!config) return config.error();
   Expected<std::vector<std::string>> vocabulary = r->Strings("/tokenizer/vocabulary");
   if (!vocabulary) return vocabulary.error();

@@ -35,6 +35,7 @@ void ForEachField(Config& c, F&& f) {
   f("grad_clip", c.grad_clip);
   f("text_dropout", c.text_dropout);
   f("rotate_augment", c.rotate_augment);
+  f("canonical_yaw", c.canonical_yaw);
   f("point_dropout", c.point_dropout);
   f("color_jitter", c.color_jitter);
   f("depth_noise", c.depth_noise);
@@ -108,7 +109,8 @@ std::string ModelConfig::ToJson() const {
   return j.dump(2);
 }
 
-Expected<ModelConfig> ModelConfig::FromJson(const std::string& text, const std::string& origin) {
+Expected<ModelConfig> ModelConfig::FromJson(const std::string& text, const std::string& origin,
+                                            bool model_file) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -137,8 +139,10 @@ Expected<ModelConfig> ModelConfig::FromJson(const std::string& text, const std::
     }
   }
   if (!problem.empty()) return Error{origin + ": model config: " + problem};
-  // files written before the key existed were trained with velocity prediction
-  if (!j.contains("prediction")) c.prediction = "velocity";
+  // model files written before these keys existed were trained with velocity prediction and
+  // without the canonical heading
+  if (model_file && !j.contains("prediction")) c.prediction = "velocity";
+  if (model_file && !j.contains("canonical_yaw")) c.canonical_yaw = false;
   if (Status s = c.Validate(); !s) return Error{origin + ": " + s.error().message};
   return c;
 }

@@ -39,9 +39,13 @@ struct ModelConfig {
   double grad_clip = 1.0;       ///< global gradient norm
   double text_dropout = 0.15;   ///< share of samples trained with the null instruction (CFG)
   double rotate_augment = 1.0;  ///< 1: random rotation about the table normal per sample
-  double point_dropout = 0.2;   ///< up to this share of points dropped per sample
-  double color_jitter = 0.08;   ///< colour noise (1 sigma, per channel, 0..1 scale)
-  double depth_noise = 0.001;   ///< m, 1 sigma, added to every coordinate
+  /// Turn every cloud about the vertical through its centroid so that its principal horizontal
+  /// axis is +x (sign by the skew along it), and the grasps with it: the network sees each view
+  /// in one heading whatever the object's yaw (docs/model.md "Heading")
+  bool canonical_yaw = true;
+  double point_dropout = 0.2;  ///< up to this share of points dropped per sample
+  double color_jitter = 0.08;  ///< colour noise (1 sigma, per channel, 0..1 scale)
+  double depth_noise = 0.001;  ///< m, 1 sigma, added to every coordinate
   // sampling
   int sample_steps = 10;  ///< Euler steps from noise to grasp
   double guidance = 1.0;  ///< classifier-free guidance weight (1: none; > 1 overshoots poses)
@@ -56,8 +60,12 @@ struct ModelConfig {
   /// An error naming the first value out of range.
   Status Validate() const;
   std::string ToJson() const;
-  /// Reads ToJson's text; unknown keys are an error (a config of another version).
-  static Expected<ModelConfig> FromJson(const std::string& text, const std::string& origin);
+  /// Reads ToJson's text; unknown keys are an error (a config of another version). A key the
+  /// text leaves out keeps its default, except with `model_file`: a key absent from a model
+  /// file predates it, and takes the value such files were trained with (prediction
+  /// "velocity", canonical_yaw false).
+  static Expected<ModelConfig> FromJson(const std::string& text, const std::string& origin,
+                                        bool model_file = false);
 };
 
 }  // namespace dexvlg

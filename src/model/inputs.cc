@@ -18,6 +18,30 @@ uint64_t MixSeed(uint64_t a, uint64_t b, uint64_t c) {
   return x ^ (x >> 31);
 }
 
+double CanonicalYaw(const float* xyz, int n, const Vec3& centroid) {
+  int above = 0;
+  for (int i = 0; i < n; ++i) above += xyz[3 * i + 2] > 0.005;
+  double sxx = 0, syy = 0, sxy = 0;
+  auto used = [&](int i) { return above == 0 || xyz[3 * i + 2] > 0.005; };
+  for (int i = 0; i < n; ++i) {
+    if (!used(i)) continue;
+    const double x = xyz[3 * i] - centroid.x(), y = xyz[3 * i + 1] - centroid.y();
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
+  }
+  double yaw = 0.5 * std::atan2(2 * sxy, sxx - syy);
+  double skew = 0;
+  const double c = std::cos(yaw), s = std::sin(yaw);
+  for (int i = 0; i < n; ++i) {
+    if (!used(i)) continue;
+    const double u = c * (xyz[3 * i] - centroid.x()) + s * (xyz[3 * i + 1] - centroid.y());
+    skew += u * u * u;
+  }
+  if (skew < 0) yaw += yaw > 0 ? -M_PI : M_PI;
+  return yaw;
+}
+
 PreparedCloud PrepareCloud(const Cloud& cloud, const ModelConfig& c, std::mt19937_64& rng,
                            bool train) {
   const int n = cloud.size(), want = c.points;
@@ -39,14 +63,17 @@ PreparedCloud PrepareCloud(const Cloud& cloud, const ModelConfig& c, std::mt1993
     for (float& v : xyz) v += static_cast<float>(c.depth_noise * gauss(rng));
   PreparedCloud out;
   out.centroid = CloudCentroid(xyz.data(), want);
+  if (c.canonical_yaw) out.yaw = CanonicalYaw(xyz.data(), want, out.centroid);
+  const double cy = std::cos(out.yaw), sy = std::sin(out.yaw);
   double jitter[3] = {0, 0, 0};
   if (train && c.color_jitter > 0)
     for (double& j : jitter) j = c.color_jitter * gauss(rng);
   out.values.resize(6 * want);
   for (int i = 0; i < want; ++i) {
+    const double x = xyz[3 * i] - out.centroid.x(), y = xyz[3 * i + 1] - out.centroid.y();
+    const double local[3] = {cy * x + sy * y, -sy * x + cy * y, xyz[3 * i + 2] - out.centroid.z()};
     for (int k = 0; k < 3; ++k) {
-      out.values[6 * i + k] =
-          static_cast<float>((xyz[3 * i + k] - out.centroid[k]) / c.translation_scale);
+      out.values[6 * i + k] = static_cast<float>(local[k] / c.translation_scale);
       const double rgb = cloud.rgb.empty() ? 0.5 : cloud.rgb[3 * pick[i] + k] / 255.0;
       out.values[6 * i + 3 + k] = static_cast<float>(std::clamp(rgb + jitter[k], 0.0, 1.0) - 0.5);
     }
@@ -129,9 +156,10 @@ Batch MakeBatch(const TrainingSet& set, const ModelConfig& c, const Tokenizer& t
       std::vector<double> gr(sample.grasp.begin() + i * ps, sample.grasp.begin() + (i + 1) * ps);
       std::vector<double> sq(sample.squeeze.begin() + i * ps,
                              sample.squeeze.begin() + (i + 1) * ps);
-      if (angle != 0)
-        for (std::vector<double>* row : {&pre, &gr, &sq})
-          RotatePoseAboutZ(row->data(), centre, angle);
+      for (std::vector<double>* row : {&pre, &gr, &sq}) {
+        if (angle != 0) RotatePoseAboutZ(row->data(), centre, angle);
+        if (prepared.yaw != 0) RotatePoseAboutZ(row->data(), prepared.centroid, -prepared.yaw);
+      }
       float* v = x1.data() + (static_cast<size_t>(b) * G + g) * D;
       codec.Encode(pre.data(), gr.data(), sq.data(), prepared.centroid, v);
       float* z = x0.data() + (static_cast<size_t>(b) * G + g) * D;

@@ -21,11 +21,19 @@ namespace dexvlg {
 uint64_t MixSeed(uint64_t a, uint64_t b, uint64_t c);
 
 /// A cloud ready for the encoder: config.points x 6 values (xyz relative to the centroid divided
-/// by translation_scale, rgb in [-0.5, 0.5]) and the centroid (table frame).
+/// by translation_scale, turned by -yaw about the vertical; rgb in [-0.5, 0.5]), the centroid
+/// (table frame) and the heading.
 struct PreparedCloud {
   std::vector<float> values;
   Vec3 centroid = Vec3::Zero();
+  double yaw = 0;  ///< rad: the canonical heading (config.canonical_yaw), else 0
 };
+
+/// The heading of a cloud's points higher than 5 mm (all points when none are) about the
+/// vertical through `centroid`: the angle of the major axis of their horizontal spread, turned
+/// by pi when the points' third moment along it is negative, in (-pi, pi]. Turning the cloud
+/// by an angle a adds a (mod 2 pi) unless the spread is round or the skew zero.
+double CanonicalYaw(const float* xyz, int n, const Vec3& centroid);
 
 /// Subsamples (seeded) and normalises a cloud; `train` adds point dropout, colour jitter and
 /// depth noise.

@@ -124,9 +124,13 @@ Expected<PredictedGrasps> GraspModel::Predict(const Cloud& cloud, const std::str
   out.grasp.resize(o.count * ps);
   out.squeeze.resize(o.count * ps);
   const float* data = x.data_ptr<float>();
-  for (int g = 0; g < o.count; ++g)
+  for (int g = 0; g < o.count; ++g) {
     codec.Decode(data + static_cast<size_t>(g) * D, prepared.centroid, &out.pregrasp[g * ps],
                  &out.grasp[g * ps], &out.squeeze[g * ps]);
+    if (prepared.yaw != 0)  // from the canonical heading back to the cloud's
+      for (std::vector<double>* rows : {&out.pregrasp, &out.grasp, &out.squeeze})
+        RotatePoseAboutZ(rows->data() + g * ps, prepared.centroid, prepared.yaw);
+  }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

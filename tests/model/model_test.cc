@@ -10,6 +10,7 @@
 #include "h5/h5.h"
 #include "model/checkpoint.h"
 #include "model/grasp_codec.h"
+#include "model/inputs.h"
 #include "model/instructions.h"
 #include "model/model.h"
 #include "model/network.h"
@@ -125,6 +126,16 @@ TEST(ModelConfigTest, JsonRoundTripAndErrors) {
   EXPECT_FALSE(ModelConfig::FromJson("{\"widht\": 3}", "x").ok());  // unknown key
   EXPECT_FALSE(ModelConfig::FromJson("{\"width\": \"big\"}", "x").ok());
   EXPECT_FALSE(ModelConfig::FromJson("not json", "x").ok());
+  // a config file may name a few values; the rest keep today's defaults, while a model file
+  // without a key predates it
+  Expected<ModelConfig> part = ModelConfig::FromJson("{\"width\": 64}", "x");
+  ASSERT_TRUE(part.ok());
+  EXPECT_EQ(part->prediction, "data");
+  EXPECT_TRUE(part->canonical_yaw);
+  Expected<ModelConfig> old = ModelConfig::FromJson("{\"width\": 64}", "x", true);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->prediction, "velocity");
+  EXPECT_FALSE(old->canonical_yaw);
   c.heads = 5;  // 48 is not a multiple of 5
   EXPECT_FALSE(c.Validate().ok());
 }
@@ -361,6 +372,85 @@ TEST(TrainTest, PausedRunResumesToTheSameWeights) {
   Expected<TrainSummary> other = Train(wider, set, set, b, log);
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.error().message.find("another config"), std::string::npos);
+}
+
+Cloud TurnedCloud(const Cloud& cloud, const Vec3& centre, double angle) {
+  Cloud out = cloud;
+  const double c = std::cos(angle), s = std::sin(angle);
+  for (int i = 0; i < cloud.size(); ++i) {
+    const double x = cloud.xyz[3 * i] - centre.x(), y = cloud.xyz[3 * i + 1] - centre.y();
+    out.xyz[3 * i] = static_cast<float>(centre.x() + c * x - s * y);
+    out.xyz[3 * i + 1] = static_cast<float>(centre.y() + s * x + c * y);
+  }
+  return out;
+}
+
+double AngleBetween(double a, double b) { return std::abs(std::remainder(a - b, 2 * M_PI)); }
+
+TEST(HeadingTest, TheCanonicalHeadingTurnsWithTheCloud) {
+  // an L: a bar along x with a stub at its +x end, standing on the table
+  Cloud cloud;
+  for (int i = 0; i < 400; ++i) {
+    const bool stub = i % 4 == 0;
+    const double u = (i % 97) / 97.0, w = (i % 13) / 13.0;
+    const double x = stub ? 0.1 + 0.01 * w : -0.1 + 0.2 * u, y = stub ? 0.06 * u : 0.01 * w;
+    cloud.xyz.insert(cloud.xyz.end(), {static_cast<float>(0.3 + x), static_cast<float>(y),
+                                       static_cast<float>(0.01 + 0.02 * w)});
+    cloud.rgb.insert(cloud.rgb.end(), {200, 100, 50});
+  }
+  const Vec3 centre = CloudCentroid(cloud.xyz.data(), cloud.size());
+  const double yaw = CanonicalYaw(cloud.xyz.data(), cloud.size(), centre);
+  // along the bar, towards its longer tail from the centroid (away from the stub)
+  EXPECT_LT(AngleBetween(yaw, M_PI), 0.3);
+  ModelConfig c = testing::TinyConfig();
+  c.points = cloud.size();
+  std::mt19937_64 r0(5);
+  const PreparedCloud p0 = PrepareCloud(cloud, c, r0, false);
+  for (double angle : {0.7, 2.0, -2.9, M_PI}) {
+    const Cloud turned = TurnedCloud(cloud, centre, angle);
+    EXPECT_LT(AngleBetween(CanonicalYaw(turned.xyz.data(), turned.size(), centre), yaw + angle),
+              1e-6)
+        << angle;
+    // the encoder's input does not change (the same subsample, seen in the same heading)
+    std::mt19937_64 r1(5);
+    const PreparedCloud p1 = PrepareCloud(turned, c, r1, false);
+    ASSERT_EQ(p0.values.size(), p1.values.size());
+    for (size_t i = 0; i < p0.values.size(); ++i)
+      ASSERT_NEAR(p0.values[i], p1.values[i], 1e-4) << angle << " value " << i;
+  }
+  // a model with the heading predicts the same grasps turned with the cloud
+  torch::set_num_threads(1);
+  const TrainingSet set = ToySet();
+  c = testing::TinyConfig();
+  c.steps = 3;
+  ASSERT_TRUE(c.canonical_yaw);
+  TrainOptions o;
+  o.out = testing::ProcessTemp("dexvlg_heading");
+  fs::remove_all(o.out);
+  fs::create_directories(o.out);
+  std::ostringstream log;
+  ASSERT_TRUE(Train(c, set, TrainingSet{}, o, log).ok());
+  Expected<GraspModel> model = GraspModel::Load(o.out);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  PredictOptions po;
+  po.count = 4;
+  const Cloud& view = *set.samples[0].cloud;
+  const Vec3 middle = CloudCentroid(view.xyz.data(), view.size());
+  auto straight = model->Predict(view, "grasp the handle of the mug", po);
+  auto turned = model->Predict(TurnedCloud(view, middle, 1.1), "grasp the handle of the mug", po);
+  ASSERT_TRUE(straight.ok() && turned.ok());
+  const int ps = straight->pose_size;
+  for (int g = 0; g < po.count; ++g) {
+    std::vector<double> row(straight->grasp.begin() + g * ps,
+                            straight->grasp.begin() + (g + 1) * ps);
+    RotatePoseAboutZ(row.data(), middle, 1.1);
+    for (int k = 0; k < 3; ++k) EXPECT_NEAR(row[k], turned->grasp[g * ps + k], 2e-4) << g;
+    const double dot =
+        std::abs(row[3] * turned->grasp[g * ps + 3] + row[4] * turned->grasp[g * ps + 4] +
+                 row[5] * turned->grasp[g * ps + 5] + row[6] * turned->grasp[g * ps + 6]);
+    EXPECT_GT(dot, 1 - 1e-4) << g;
+    for (int j = 7; j < ps; ++j) EXPECT_NEAR(row[j], turned->grasp[g * ps + j], 2e-3) << g;
+  }
 }
 
 TEST(ModelFileTest, RoundTripGivesIdenticalPredictionsAndBadFilesAreRefused) {
