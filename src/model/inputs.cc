@@ -97,9 +97,6 @@ void EncodeTexts(const Tokenizer& tokenizer, const std::vector<std::vector<int>>
     }
 }
 
-namespace {
-
-// Rotates a cloud's points about the vertical axis through `centre`.
 Cloud RotatedCloud(const Cloud& cloud, const Vec3& centre, double angle) {
   Cloud out = cloud;
   const double c = std::cos(angle), s = std::sin(angle);
@@ -110,8 +107,6 @@ Cloud RotatedCloud(const Cloud& cloud, const Vec3& centre, double angle) {
   }
   return out;
 }
-
-}  // namespace
 
 Batch MakeBatch(const TrainingSet& set, const ModelConfig& c, const Tokenizer& tokenizer,
                 const GraspCodec& codec, int step, int begin, int end, bool train, uint64_t seed) {

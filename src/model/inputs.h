@@ -35,6 +35,9 @@ struct PreparedCloud {
 /// by an angle a adds a (mod 2 pi) unless the spread is round or the skew zero.
 double CanonicalYaw(const float* xyz, int n, const Vec3& centroid);
 
+/// The cloud with its points turned by `angle` (rad) about the vertical through `centre`.
+Cloud RotatedCloud(const Cloud& cloud, const Vec3& centre, double angle);
+
 /// Subsamples (seeded) and normalises a cloud; `train` adds point dropout, colour jitter and
 /// depth noise.
 PreparedCloud PrepareCloud(const Cloud& cloud, const ModelConfig& config, std::mt19937_64& rng,

@@ -374,18 +374,21 @@ TEST(TrainTest, PausedRunResumesToTheSameWeights) {
   EXPECT_NE(other.error().message.find("another config"), std::string::npos);
 }
 
-Cloud TurnedCloud(const Cloud& cloud, const Vec3& centre, double angle) {
-  Cloud out = cloud;
-  const double c = std::cos(angle), s = std::sin(angle);
-  for (int i = 0; i < cloud.size(); ++i) {
-    const double x = cloud.xyz[3 * i] - centre.x(), y = cloud.xyz[3 * i + 1] - centre.y();
-    out.xyz[3 * i] = static_cast<float>(centre.x() + c * x - s * y);
-    out.xyz[3 * i + 1] = static_cast<float>(centre.y() + s * x + c * y);
-  }
-  return out;
-}
-
 double AngleBetween(double a, double b) { return std::abs(std::remainder(a - b, 2 * M_PI)); }
+
+// A tiny model trained for 3 steps on the toy set, in a fresh temporary folder (returned).
+std::string ThreeStepModel(const std::string& name) {
+  torch::set_num_threads(1);
+  ModelConfig c = testing::TinyConfig();
+  c.steps = 3;
+  TrainOptions o;
+  o.out = testing::ProcessTemp(name);
+  fs::remove_all(o.out);
+  fs::create_directories(o.out);
+  std::ostringstream log;
+  DEXVLG_DEMAND(Train(c, ToySet(), TrainingSet{}, o, log).ok(), "training the toy model failed");
+  return o.out;
+}
 
 TEST(HeadingTest, TheCanonicalHeadingTurnsWithTheCloud) {
   // an L: a bar along x with a stub at its +x end, standing on the table
@@ -407,7 +410,7 @@ TEST(HeadingTest, TheCanonicalHeadingTurnsWithTheCloud) {
   std::mt19937_64 r0(5);
   const PreparedCloud p0 = PrepareCloud(cloud, c, r0, false);
   for (double angle : {0.7, 2.0, -2.9, M_PI}) {
-    const Cloud turned = TurnedCloud(cloud, centre, angle);
+    const Cloud turned = RotatedCloud(cloud, centre, angle);
     EXPECT_LT(AngleBetween(CanonicalYaw(turned.xyz.data(), turned.size(), centre), yaw + angle),
               1e-6)
         << angle;
@@ -418,26 +421,17 @@ TEST(HeadingTest, TheCanonicalHeadingTurnsWithTheCloud) {
     for (size_t i = 0; i < p0.values.size(); ++i)
       ASSERT_NEAR(p0.values[i], p1.values[i], 1e-4) << angle << " value " << i;
   }
-  // a model with the heading predicts the same grasps turned with the cloud
-  torch::set_num_threads(1);
+  // a model with the heading (the default) predicts the same grasps turned with the cloud
+  ASSERT_TRUE(testing::TinyConfig().canonical_yaw);
   const TrainingSet set = ToySet();
-  c = testing::TinyConfig();
-  c.steps = 3;
-  ASSERT_TRUE(c.canonical_yaw);
-  TrainOptions o;
-  o.out = testing::ProcessTemp("dexvlg_heading");
-  fs::remove_all(o.out);
-  fs::create_directories(o.out);
-  std::ostringstream log;
-  ASSERT_TRUE(Train(c, set, TrainingSet{}, o, log).ok());
-  Expected<GraspModel> model = GraspModel::Load(o.out);
+  Expected<GraspModel> model = GraspModel::Load(ThreeStepModel("dexvlg_heading"));
   ASSERT_TRUE(model.ok()) << model.error().message;
   PredictOptions po;
   po.count = 4;
   const Cloud& view = *set.samples[0].cloud;
   const Vec3 middle = CloudCentroid(view.xyz.data(), view.size());
   auto straight = model->Predict(view, "grasp the handle of the mug", po);
-  auto turned = model->Predict(TurnedCloud(view, middle, 1.1), "grasp the handle of the mug", po);
+  auto turned = model->Predict(RotatedCloud(view, middle, 1.1), "grasp the handle of the mug", po);
   ASSERT_TRUE(straight.ok() && turned.ok());
   const int ps = straight->pose_size;
   for (int g = 0; g < po.count; ++g) {
@@ -454,22 +448,14 @@ TEST(HeadingTest, TheCanonicalHeadingTurnsWithTheCloud) {
 }
 
 TEST(ModelFileTest, RoundTripGivesIdenticalPredictionsAndBadFilesAreRefused) {
-  torch::set_num_threads(1);
   const TrainingSet set = ToySet();
-  ModelConfig c = testing::TinyConfig();
-  c.steps = 3;
-  TrainOptions o;
-  o.out = testing::ProcessTemp("dexvlg_model_file");
-  fs::remove_all(o.out);
-  fs::create_directories(o.out);
-  std::ostringstream log;
-  ASSERT_TRUE(Train(c, set, TrainingSet{}, o, log).ok());
-  Expected<GraspModel> m1 = GraspModel::Load(o.out);
+  const std::string dir = ThreeStepModel("dexvlg_model_file");
+  Expected<GraspModel> m1 = GraspModel::Load(dir);
   ASSERT_TRUE(m1.ok()) << m1.error().message;
   // write it again from the loaded tensors and read that
-  Expected<LoadedModel> loaded = LoadModelFile(o.out + "/model.h5");
+  Expected<LoadedModel> loaded = LoadModelFile(dir + "/model.h5");
   ASSERT_TRUE(loaded.ok());
-  const std::string copy = o.out + "/copy.h5";
+  const std::string copy = dir + "/copy.h5";
   ASSERT_TRUE(SaveModelFile(copy, loaded->config, loaded->tokenizer, *loaded->net, nullptr).ok());
   Expected<GraspModel> m2 = GraspModel::Load(copy);
   ASSERT_TRUE(m2.ok()) << m2.error().message;
@@ -495,10 +481,10 @@ TEST(ModelFileTest, RoundTripGivesIdenticalPredictionsAndBadFilesAreRefused) {
   auto foreign = GraspModel::Load(ToyData() + "/shards/toy_mug.h5");
   ASSERT_FALSE(foreign.ok());
   EXPECT_NE(foreign.error().message.find("not a dexvlg model"), std::string::npos);
-  const std::string junk = o.out + "/junk.h5";
+  const std::string junk = dir + "/junk.h5";
   { std::ofstream(junk) << "not hdf5"; }
   EXPECT_FALSE(GraspModel::Load(junk).ok());
-  EXPECT_FALSE(GraspModel::Load(o.out + "/missing").ok());
+  EXPECT_FALSE(GraspModel::Load(dir + "/missing").ok());
 }
 
 }  // namespace
