@@ -11,7 +11,7 @@ Vec3 CloudCentroid(const float* xyz, int n) {
   for (int i = 0; i < n; ++i) {
     const Vec3 p(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]);
     all += p;
-    if (p.z() > 0.005) {
+    if (p.z() > kObjectAboveTable) {
       above += p;
       ++count;
     }

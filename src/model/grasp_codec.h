@@ -15,8 +15,11 @@
 
 namespace dexvlg {
 
-/// Centroid of a cloud's object points: the points above the table (z > 5 mm), else all of them.
-/// `xyz` is N x 3 (table frame, m).
+/// m: a cloud's points higher than this over the table top are the object's.
+constexpr double kObjectAboveTable = 0.005;
+
+/// Centroid of a cloud's object points: the points above the table (z > kObjectAboveTable), else
+/// all of them. `xyz` is N x 3 (table frame, m).
 Vec3 CloudCentroid(const float* xyz, int n);
 
 class GraspCodec {

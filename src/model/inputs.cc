@@ -20,9 +20,10 @@ uint64_t MixSeed(uint64_t a, uint64_t b, uint64_t c) {
 
 double CanonicalYaw(const float* xyz, int n, const Vec3& centroid) {
   int above = 0;
-  for (int i = 0; i < n; ++i) above += xyz[3 * i + 2] > 0.005;
+  for (int i = 0; i < n; ++i) above += xyz[3 * i + 2] > kObjectAboveTable;
   double sxx = 0, syy = 0, sxy = 0;
-  auto used = [&](int i) { return above == 0 || xyz[3 * i + 2] > 0.005; };
+  // the points CloudCentroid averages
+  auto used = [&](int i) { return above == 0 || xyz[3 * i + 2] > kObjectAboveTable; };
   for (int i = 0; i < n; ++i) {
     if (!used(i)) continue;
     const double x = xyz[3 * i] - centroid.x(), y = xyz[3 * i + 1] - centroid.y();

@@ -29,8 +29,8 @@ struct PreparedCloud {
   double yaw = 0;  ///< rad: the canonical heading (config.canonical_yaw), else 0
 };
 
-/// The heading of a cloud's points higher than 5 mm (all points when none are) about the
-/// vertical through `centroid`: the angle of the major axis of their horizontal spread, turned
+/// The heading of a cloud's points higher than kObjectAboveTable (all points when none are) about
+/// the vertical through `centroid`: the angle of the major axis of their horizontal spread, turned
 /// by pi when the points' third moment along it is negative, in (-pi, pi]. Turning the cloud
 /// by an angle a adds a (mod 2 pi) unless the spread is round or the skew zero.
 double CanonicalYaw(const float* xyz, int n, const Vec3& centroid);
