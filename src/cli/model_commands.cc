@@ -192,6 +192,7 @@ Status RunPredict(const PredictRequest& r, std::ostream& out) {
   if (r.refine > 0) {  // the synthesis energy against what the camera saw (model/refine.h)
     RefineOptions ro;
     ro.steps = r.refine;
+    ro.lr_scale = r.refine_lr;
     Expected<CloudObject> seen = CloudObject::Build(cloud, ro);
     if (!seen) return Error{"predict --refine: " + seen.error().message};
     const RankedGrasps ranked =
@@ -338,6 +339,11 @@ void AddModelCommands(Commands& commands) {
                    "Refine each grasp by N steps of the synthesis energy against the cloud "
                    "(no penetration, above the table) and sort by energy; 0: off")
       ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  predict
+      ->add_option("--refine-lr", opt->predict_request.refine_lr,
+                   "Refinement step sizes against the synthesis optimiser's")
+      ->check(CLI::Range(1e-3, 10.0))
       ->capture_default_str();
 
   auto* eval = app.add_subcommand(

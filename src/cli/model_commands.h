@@ -37,6 +37,7 @@ struct PredictRequest {
   unsigned seed = 0;
   bool picture = true;
   int refine = 0;  ///< optimiser steps against the cloud per grasp, then sorted by energy (0: off)
+  double refine_lr = RefineOptions{}.lr_scale;  ///< refinement step sizes against synthesis's
 };
 
 /// Predicts grasps and writes them as a grasp file `validate` takes (with --scene: in the object

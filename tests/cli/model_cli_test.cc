@@ -133,6 +133,15 @@ TEST(ModelCliTest, PredictionsGoStraightIntoValidate) {
   ASSERT_EQ(pr.code, 0) << pr.output;
   EXPECT_NE(pr.output.find("refined 3 grasps by 20 steps"), std::string::npos) << pr.output;
   EXPECT_EQ(Shell(kBin + " validate " + refined).code, 0);
+  // the refinement's step sizes: a smaller scale runs, a zero one is refused by name
+  const std::string small_steps = kBin + " predict --model " + m + " --scene " + shard +
+                                  ":0:1 --instruction \"grasp the handle of the mug\" --count 2 "
+                                  "--refine 5 --no-picture --out " +
+                                  refined + " --refine-lr ";
+  EXPECT_EQ(Shell(small_steps + "0.05").code, 0);
+  const Outcome zero_lr = Shell(small_steps + "0");
+  EXPECT_NE(zero_lr.code, 0);
+  EXPECT_NE(zero_lr.output.find("--refine-lr"), std::string::npos) << zero_lr.output;
   // bad input: a clear message naming the problem, exit 1
   const std::string base = kBin + " predict --model " + m + " --out " + Toy().root + "/x.h5 ";
   struct Bad {
