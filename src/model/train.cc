@@ -12,6 +12,7 @@
 #include "core/atomic_file.h"
 #include "model/checkpoint.h"
 #include "model/inputs.h"
+#include "model/loss_plot.h"
 #include "model/network.h"
 
 namespace dexvlg {
@@ -59,7 +60,13 @@ Status WriteSideFiles(const std::string& out, const ModelConfig& c, const TrainS
     if (std::isfinite(row[2])) csv << row[2];
     csv << "\n";
   }
-  return WriteTextAtomically((fs::path(out) / "loss.csv").string(), csv.str());
+  if (Status st = WriteTextAtomically((fs::path(out) / "loss.csv").string(), csv.str()); !st)
+    return st;
+  fs::path folder = fs::path(out).lexically_normal();
+  if (folder.filename().empty()) folder = folder.parent_path();  // "models/m/"
+  const std::string name = folder.filename().string();
+  return WriteTextAtomically((fs::path(out) / "loss.svg").string(),
+                             LossCurveSvg(s.curve, "dexvlg train: " + name));
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ TEST(ModelCliTest, KilledTrainingResumesToTheSameWeights) {
   const Outcome whole = Shell(TrainCommand(a, steps));
   ASSERT_EQ(whole.code, 0) << whole.output;
   EXPECT_NE(whole.output.find("samples/s"), std::string::npos) << whole.output;
-  for (const char* f : {"model.h5", "config.json", "loss.csv"})
+  for (const char* f : {"model.h5", "config.json", "loss.csv", "loss.svg"})
     EXPECT_TRUE(fs::exists(a + "/" + f));
   // the same run, killed with SIGKILL once a checkpoint exists, then started again
   const Outcome started =

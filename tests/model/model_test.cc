@@ -12,6 +12,7 @@
 #include "model/grasp_codec.h"
 #include "model/inputs.h"
 #include "model/instructions.h"
+#include "model/loss_plot.h"
 #include "model/model.h"
 #include "model/network.h"
 #include "model/tokenizer.h"
@@ -138,6 +139,32 @@ TEST(ModelConfigTest, JsonRoundTripAndErrors) {
   EXPECT_FALSE(old->canonical_yaw);
   c.heads = 5;  // 48 is not a multiple of 5
   EXPECT_FALSE(c.Validate().ok());
+}
+
+TEST(LossPlotTest, DrawsBothLossesAndMarksTheLowestValidation) {
+  const double nan = std::nan("");
+  std::vector<std::array<double, 3>> curve;
+  for (int step = 1; step <= 300; ++step) {
+    const double val = step % 50 == 0 ? 0.3 / std::sqrt(step) + (step == 250 ? -0.01 : 0) : nan;
+    curve.push_back({1.0 * step, 1.0 / step + (step % 2 ? 0.01 : 0), val});
+  }
+  curve.push_back({301, nan, nan});  // a row without losses is skipped, not drawn at zero
+  const std::string svg = LossCurveSvg(curve, "run <a&b>");
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  EXPECT_EQ(svg.find("nan"), std::string::npos);
+  EXPECT_EQ(svg.find("inf"), std::string::npos);
+  EXPECT_NE(svg.find("run &lt;a&amp;b&gt;"), std::string::npos);  // the title, escaped
+  // raw and smoothed training loss, the validation loss
+  size_t lines = 0;
+  for (size_t at = svg.find("<polyline"); at != std::string::npos;
+       at = svg.find("<polyline", at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 3u);
+  // step 250 is the lowest validation loss: 0.3 / sqrt(250) - 0.01 = 0.00897
+  EXPECT_NE(svg.find("0.008974 at step 250"), std::string::npos) << svg;
+  // an empty run says so
+  EXPECT_NE(LossCurveSvg({}, "empty").find("no steps yet"), std::string::npos);
 }
 
 TEST(FlowTest, EulerIntegratesKnownFields) {
