@@ -76,6 +76,7 @@ json ToJson(const EvalRecord& r) {
           {"on_part", r.on_part},
           {"held_on_part", r.held_on_part},
           {"below_table", r.below_table},
+          {"held_above_table", r.held_above_table},
           {"penetration", r.penetration},
           {"predict_seconds", r.predict_seconds},
           {"simulate_seconds", r.simulate_seconds}};
@@ -98,6 +99,7 @@ EvalRecord FromJson(const json& j) {
   r.on_part = j.at("on_part");
   r.held_on_part = j.at("held_on_part");
   r.below_table = j.at("below_table");
+  r.held_above_table = j.value("held_above_table", -1);
   r.penetration = j.at("penetration");
   r.predict_seconds = j.at("predict_seconds");
   r.simulate_seconds = j.at("simulate_seconds");
@@ -114,6 +116,7 @@ EvalRecord Summarise(const JudgedInstruction& j, EvalRecord r) {
   r.held = j.Held();
   r.on_part = j.OnPart();
   r.held_on_part = j.HeldOnPart();
+  r.held_above_table = j.HeldAboveTable();
   double pen = 0;
   for (const JudgedGrasp& g : j.grasps) {
     r.below_table += g.below_table;
@@ -481,8 +484,10 @@ namespace {
 
 struct Tally {
   int count = 0, held = 0, on_part = 0, held_on_part = 0, below = 0;
+  int held_above = 0;  ///< -1: some record did not count it
   double penetration = 0, predict = 0, simulate = 0;
   void Add(const EvalRecord& r) {
+    held_above = held_above < 0 || r.held_above_table < 0 ? -1 : held_above + r.held_above_table;
     count += r.count;
     held += r.held;
     on_part += r.on_part;
@@ -504,13 +509,14 @@ std::string Percent(const Rate& r) {
 void Table(std::ostringstream& md, const std::string& heading, const std::string& key_name,
            const std::map<std::string, Tally>& rows) {
   md << "\n### " << heading << "\n\n| " << key_name
-     << " | grasps | Suc % | PTA % | PGA % | below table % | penetration mm |\n"
-        "| --- | --- | --- | --- | --- | --- | --- |\n";
+     << " | grasps | Suc % | PTA % | PGA % | below table % | Suc above table % | penetration mm "
+        "|\n| --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (const auto& [key, t] : rows) {
     md << "| " << key << " | " << t.count << " | " << Percent(WilsonRate(t.held, t.count)) << " | "
        << Percent(WilsonRate(t.on_part, t.count)) << " | "
        << Percent(WilsonRate(t.held_on_part, t.count)) << " | " << std::fixed
        << std::setprecision(1) << (t.count ? 100.0 * t.below / t.count : 0) << " | "
+       << (t.held_above < 0 ? "-" : Percent(WilsonRate(t.held_above, t.count))) << " | "
        << std::setprecision(2) << (t.count ? 1e3 * t.penetration / t.count : 0) << " |\n";
   }
 }
@@ -522,7 +528,9 @@ std::string ReportMarkdown(const std::vector<EvalRecord>& records, const std::st
   md << "# " << title
      << "\n\nSuc: held under the DexGraspBench protocol (object free, six force "
         "directions). PTA: the contacts touch the instructed part. PGA: both. Shares of all "
-        "predicted grasps, with Wilson 95% intervals in brackets (docs/eval.md).\n";
+        "predicted grasps, with Wilson 95% intervals in brackets (docs/eval.md). Suc above "
+        "table: held, and the hand stays above the table top at the grasp and the squeeze "
+        "(the protocol simulates no table).\n";
   std::map<std::string, Tally> method, seen, mode, phrasing, family, object;
   struct Time {
     int grasps = 0;
@@ -585,6 +593,8 @@ std::string ReportJson(const std::vector<EvalRecord>& records) {
                          {"suc", rate(WilsonRate(t.held, t.count))},
                          {"pta", rate(WilsonRate(t.on_part, t.count))},
                          {"pga", rate(WilsonRate(t.held_on_part, t.count))}};
+    if (t.held_above >= 0)
+      j["summary"][key]["suc_above_table"] = rate(WilsonRate(t.held_above, t.count));
   }
   return j.dump(1);
 }

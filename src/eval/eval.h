@@ -55,6 +55,9 @@ struct EvalRecord {
   bool seen = false;  ///< the object was in the model's training set
   int scene = 0, view = 0;
   int count = 0, held = 0, on_part = 0, held_on_part = 0, below_table = 0;
+  /// Held with the hand above the table at the grasp and the squeeze (a grasp a robot could
+  /// make on that table); -1 in result files written before it was counted.
+  int held_above_table = 0;
   double penetration = 0;  ///< m, mean exact depth at the grasp
   double predict_seconds = 0, simulate_seconds = 0;
 };

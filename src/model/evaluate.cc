@@ -21,6 +21,11 @@ int JudgedInstruction::HeldOnPart() const {
   for (const JudgedGrasp& g : grasps) n += g.held && g.on_part;
   return n;
 }
+int JudgedInstruction::HeldAboveTable() const {
+  int n = 0;
+  for (const JudgedGrasp& g : grasps) n += g.held && !g.below_table;
+  return n;
+}
 
 std::vector<double> ToObjectFrame(const std::vector<double>& row, const Placement& placement) {
   Placement inverse;

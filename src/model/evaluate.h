@@ -30,6 +30,7 @@ struct JudgedInstruction {
   int Held() const;
   int OnPart() const;
   int HeldOnPart() const;
+  int HeldAboveTable() const;  ///< held, and the hand never below the table top
 };
 
 /// Judges grasps given in the scene's table frame (the object at `placement`): moved into the

@@ -16,20 +16,24 @@ namespace fs = std::filesystem;
 
 TEST(EvalTest, SucPtaPgaFollowTheirDefinitions) {
   JudgedInstruction j;
-  auto add = [&](bool held, bool on_part) {
+  auto add = [&](bool held, bool on_part, bool below_table = false) {
     JudgedGrasp g;
     g.held = held;
     g.on_part = on_part;
+    g.below_table = below_table;
     j.grasps.push_back(g);
   };
-  add(true, false);   // holds, but touches the wrong part: Suc only
-  add(true, true);    // holds on the instructed part: Suc, PTA and PGA
-  add(false, true);   // touches the part, then drops it: PTA only
-  add(false, false);  // neither
-  EXPECT_EQ(j.Count(), 4);
-  EXPECT_EQ(j.Held(), 2);
-  EXPECT_EQ(j.OnPart(), 2);
-  EXPECT_EQ(j.HeldOnPart(), 1);
+  add(true, false);         // holds, but touches the wrong part: Suc only
+  add(true, true);          // holds on the instructed part: Suc, PTA and PGA
+  add(false, true);         // touches the part, then drops it: PTA only
+  add(false, false);        // neither
+  add(true, true, true);    // holds on the part, the hand through the table: not above it
+  add(false, false, true);  // fails, below the table
+  EXPECT_EQ(j.Count(), 6);
+  EXPECT_EQ(j.Held(), 3);
+  EXPECT_EQ(j.OnPart(), 3);
+  EXPECT_EQ(j.HeldOnPart(), 2);
+  EXPECT_EQ(j.HeldAboveTable(), 2);
 }
 
 TEST(EvalTest, WilsonIntervals) {
@@ -70,8 +74,15 @@ TEST(EvalTest, ReportCountsEveryGraspOnce) {
   EXPECT_DOUBLE_EQ(j["summary"]["model/template"]["pta"]["value"].get<double>(), 0.5);
   EXPECT_DOUBLE_EQ(j["summary"]["model/template"]["pga"]["value"].get<double>(), 0.25);
   EXPECT_DOUBLE_EQ(j["summary"]["no-language"]["suc"]["value"].get<double>(), 1.0);
+  records[0].held_above_table = 1;
+  records[2].held_above_table = -1;  // a result file from before it was counted
+  const nlohmann::json j2 = nlohmann::json::parse(ReportJson(records));
+  EXPECT_DOUBLE_EQ(j2["summary"]["model/template"]["suc_above_table"]["value"].get<double>(), 0.25);
+  EXPECT_FALSE(j2["summary"]["no-language"].contains("suc_above_table"));
   const std::string md = ReportMarkdown(records, "t");
   EXPECT_NE(md.find("| model (template) | 4 | 75.0"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 0.0 | 25.0 ["), std::string::npos) << md;  // below table, above-table Suc
+  EXPECT_NE(md.find("| 0.0 | - |"), std::string::npos) << md;     // not counted: a dash
 }
 
 TEST(RetrievalTest, ReturnsTrainingGraspsOfTheInstructedPart) {
