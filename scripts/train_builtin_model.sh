@@ -5,12 +5,12 @@
 #
 #   bash scripts/train_builtin_model.sh [DATA_DIR] [STEPS]
 #
-# About 80 minutes on 2 cores (generation ~60 min for 75 objects, training ~17 min).
+# About 100 minutes on 2 cores (generation ~60 min for 75 objects, training ~35 min).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 data=${1:-out/builtin_data}
-steps=${2:-2000}
+steps=${2:-4000}
 # many instances with few grasps each: the model has to generalise over shapes (docs/model.md)
 common=(--synth-table free --count 6 --scenes 2 --views 4 --image-scale 0.5 --seed 0 --no-pictures)
 ./build/dexvlg generate --objects scripts/builtin/procedural_seeds40.txt --out "$data" "${common[@]}"
